@@ -1,0 +1,513 @@
+//! The [`Checker`]: built once from rule packs and an optional policy, then checks texts.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use crate::diagnostic::{CheckOptions, Diagnostic, Lang};
+use crate::error::{Error, ErrorKind};
+use crate::model::{parse_located, Category, FoldsFile, PackFile, Policy};
+use crate::normalize::{is_cjk, normalize_plain, Folds, Normalized};
+use crate::rule::{Rule, RuleInfo};
+use crate::segment;
+use crate::terms::{Hit, Owner, TermError, TermMatcher, TermMatcherBuilder};
+
+include!(concat!(env!("OUT_DIR"), "/packs.rs"));
+
+/// Most terms a policy may add (its own rules' terms included).
+pub const MAX_POLICY_TERMS: usize = 200_000;
+
+/// Texts longer than this are checked in chunks cut at line breaks, so memory stays bounded.
+const CHUNK_BYTES: usize = 64 * 1024;
+
+/// Checks texts for disrespect, unapproved commitments and disclosures.
+///
+/// Build it once (it compiles every rule into one automaton) and reuse it; checking takes `&self`
+/// and is safe to share between threads.
+///
+/// ```
+/// use conduct_rules::{Checker, Category};
+///
+/// let checker = Checker::new()?;
+/// let text = "您好，这个问题我们已经定位，预计周五给出修复方案。";
+/// assert!(checker.check(text).is_empty());
+///
+/// let text = "没问题，我保证下周二之前全部上线！";
+/// let found = checker.check(text);
+/// assert!(found.iter().any(|d| d.category == Category::Commitment));
+/// # Ok::<(), conduct_rules::Error>(())
+/// ```
+pub struct Checker {
+    rules: Vec<Rule>,
+    by_id: HashMap<Arc<str>, usize>,
+    matcher: TermMatcher,
+    folds: Folds,
+    approved: Vec<String>,
+    policy: Option<Policy>,
+}
+
+/// Builds a [`Checker`] from the built-in packs, extra packs and a policy.
+///
+/// ```
+/// use conduct_rules::CheckerBuilder;
+///
+/// let policy = r#"
+/// version = 1
+/// approved_commitments = ["按合同SLA"]
+/// [categories]
+/// disclosure = { enabled = false }
+/// "#;
+/// let checker = CheckerBuilder::new().policy_str("policy.toml", policy)?.build()?;
+/// assert!(checker.check("按合同SLA，我们保证4小时内到场。").is_empty());
+/// # Ok::<(), conduct_rules::Error>(())
+/// ```
+pub struct CheckerBuilder {
+    builtin: bool,
+    packs: Vec<(String, String)>,
+    policy: Option<(Policy, String, String)>,
+}
+
+impl Default for CheckerBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CheckerBuilder {
+    /// A builder with the built-in packs and no policy.
+    pub fn new() -> Self {
+        CheckerBuilder { builtin: true, packs: Vec::new(), policy: None }
+    }
+
+    /// Leaves out the built-in packs.
+    pub fn without_builtin_packs(mut self) -> Self {
+        self.builtin = false;
+        self
+    }
+
+    /// Adds a rule pack (TOML or JSON text); `file` names it in errors.
+    pub fn pack(mut self, file: &str, source: &str) -> Self {
+        self.packs.push((file.to_string(), source.to_string()));
+        self
+    }
+
+    /// Parses and sets the policy.
+    ///
+    /// # Errors
+    /// A located [`Error`] when the policy is not valid TOML/JSON or has unknown keys or wrong types.
+    pub fn policy_str(mut self, file: &str, source: &str) -> Result<Self, Error> {
+        let policy = parse_policy(file, source)?;
+        self.policy = Some((policy, file.to_string(), source.to_string()));
+        Ok(self)
+    }
+
+    /// Sets an already parsed policy.
+    pub fn policy(mut self, policy: Policy) -> Self {
+        self.policy = Some((policy, "policy".to_string(), String::new()));
+        self
+    }
+
+    /// Validates every pack and the policy and compiles the checker.
+    ///
+    /// # Errors
+    /// A located [`Error`]: a pack that does not parse, a bad regex, a duplicate rule id, a policy
+    /// naming an unknown rule, a term that is empty or too long, too many terms.
+    pub fn build(self) -> Result<Checker, Error> {
+        let folds = parse_folds()?;
+        let mut rules: Vec<Rule> = Vec::new();
+        let mut by_id: HashMap<Arc<str>, usize> = HashMap::new();
+        let mut term_lists: Vec<TermList> = Vec::new();
+        let mut sources: Vec<(String, String)> = Vec::new();
+        let builtin = BUILTIN_PACKS.iter().filter(|_| self.builtin).map(|(f, s)| (f.to_string(), s.to_string()));
+        let mut pack_names = HashSet::new();
+        for (file, source) in builtin.chain(self.packs) {
+            let pack: PackFile = parse_located(&source, &file)?;
+            if !pack_names.insert(pack.pack.name.clone()) {
+                return Err(Error::new(ErrorKind::InvalidValue, &file, format!("duplicate pack name `{}`", pack.pack.name))
+                    .with_key("pack.name")
+                    .near(&source, &pack.pack.name));
+            }
+            for (i, spec) in pack.rule.iter().enumerate() {
+                let rule = Rule::compile(spec, i, &pack.pack.name, &file, &source)?;
+                add_rule(&mut rules, &mut by_id, rule, &file, &source, i)?;
+                term_lists.push(TermList::of(rules.len() - 1, spec));
+            }
+            sources.push((file, source));
+        }
+        let mut approved = Vec::new();
+        let mut allow = Vec::new();
+        let policy = match self.policy {
+            None => None,
+            Some((policy, file, source)) => {
+                apply_policy(&policy, &file, &source, &mut rules, &mut by_id, &mut term_lists)?;
+                approved = policy.approved_commitments.iter().map(|p| normalize_plain(p)).filter(|p| !p.is_empty()).collect();
+                allow = policy.allow.clone();
+                sources.push((file, source));
+                Some(policy)
+            }
+        };
+        // Compile every term of every enabled rule into one automaton.
+        let mut mb = TermMatcherBuilder::default();
+        for list in &term_lists {
+            let info = &rules[list.rule].info;
+            if !info.enabled {
+                continue;
+            }
+            for t in &list.terms {
+                add_term(&mut mb, t, Owner::Trigger(list.rule as u32), list.fuzzy, &folds, &info.id, &sources)?;
+            }
+            for t in &list.exceptions {
+                add_term(&mut mb, t, Owner::Exception(list.rule as u32), false, &folds, &info.id, &sources)?;
+            }
+        }
+        for phrase in &allow {
+            add_term(&mut mb, phrase, Owner::Allow, false, &folds, "allow", &sources)?;
+        }
+        Ok(Checker { rules, by_id, matcher: mb.build(), folds, approved, policy })
+    }
+}
+
+/// Terms and exceptions to compile for one rule.
+struct TermList {
+    rule: usize,
+    terms: Vec<String>,
+    exceptions: Vec<String>,
+    fuzzy: bool,
+}
+
+impl TermList {
+    fn of(rule: usize, spec: &crate::model::RuleSpec) -> Self {
+        TermList { rule, terms: spec.terms.clone(), exceptions: spec.exceptions.clone(), fuzzy: spec.fuzzy }
+    }
+}
+
+fn add_term(
+    mb: &mut TermMatcherBuilder,
+    term: &str,
+    owner: Owner,
+    fuzzy: bool,
+    folds: &Folds,
+    rule_id: &str,
+    sources: &[(String, String)],
+) -> Result<(), Error> {
+    mb.add(term, owner, fuzzy, folds).map_err(|e| {
+        let msg = match e {
+            TermError::Empty => format!("term `{term}` of `{rule_id}` is empty after normalisation"),
+            TermError::TooLong => {
+                format!("term of `{rule_id}` is longer than {} characters", crate::terms::MAX_TERM_CHARS)
+            }
+        };
+        let (file, source) = sources.iter().rev().find(|(_, s)| s.contains(term)).cloned().unwrap_or_default();
+        Error::new(ErrorKind::InvalidValue, &file, msg).with_key(format!("{rule_id}.terms")).near(&source, term)
+    })
+}
+
+fn add_rule(
+    rules: &mut Vec<Rule>,
+    by_id: &mut HashMap<Arc<str>, usize>,
+    rule: Rule,
+    file: &str,
+    source: &str,
+    index: usize,
+) -> Result<(), Error> {
+    if by_id.contains_key(&rule.info.id) {
+        return Err(Error::new(
+            ErrorKind::DuplicateRuleId,
+            file,
+            format!("duplicate rule id `{}` (rule ids must be unique across all packs and the policy)", rule.info.id),
+        )
+        .with_key(format!("rule[{index}].id"))
+        .near(source, &format!("\"{}\"", rule.info.id)));
+    }
+    by_id.insert(rule.info.id.clone(), rules.len());
+    rules.push(rule);
+    Ok(())
+}
+
+fn apply_policy(
+    policy: &Policy,
+    file: &str,
+    source: &str,
+    rules: &mut Vec<Rule>,
+    by_id: &mut HashMap<Arc<str>, usize>,
+    term_lists: &mut Vec<TermList>,
+) -> Result<(), Error> {
+    let mut added_terms = 0usize;
+    for (i, spec) in policy.rule.iter().enumerate() {
+        let rule = Rule::compile(spec, i, "policy", file, source)?;
+        add_rule(rules, by_id, rule, file, source, i)?;
+        added_terms += spec.terms.len() + spec.exceptions.len();
+        term_lists.push(TermList::of(rules.len() - 1, spec));
+    }
+    let unknown = |key: String, id: &str| {
+        let mut msg = format!("unknown rule `{id}`");
+        if let Some(close) = closest(id, by_id.keys().map(|k| &**k)) {
+            msg.push_str(&format!("; did you mean `{close}`?"));
+        }
+        Error::new(ErrorKind::UnknownRule, file, msg).with_key(key).near(source, id)
+    };
+    for (id, switch) in &policy.rules {
+        let Some(&r) = by_id.get(id.as_str()) else {
+            return Err(unknown(format!("rules.{id}"), id));
+        };
+        if let Some(enabled) = switch.enabled {
+            rules[r].info.enabled = enabled;
+        }
+        if let Some(severity) = switch.severity {
+            rules[r].info.severity = severity;
+        }
+    }
+    for (cat, switch) in &policy.categories {
+        for rule in rules.iter_mut().filter(|r| r.info.category == *cat) {
+            let overridden = policy.rules.get(&*rule.info.id);
+            if let Some(false) = switch.enabled {
+                if overridden.and_then(|s| s.enabled) != Some(true) {
+                    rule.info.enabled = false;
+                }
+            }
+            if let Some(severity) = switch.severity {
+                if overridden.and_then(|s| s.severity).is_none() {
+                    rule.info.severity = severity;
+                }
+            }
+        }
+    }
+    for (i, extra) in policy.terms.iter().enumerate() {
+        let Some(&r) = by_id.get(extra.rule.as_str()) else {
+            return Err(unknown(format!("terms[{i}].rule"), &extra.rule));
+        };
+        added_terms += extra.add.len();
+        let fuzzy = term_lists.iter().any(|l| l.rule == r && l.fuzzy);
+        term_lists.push(TermList { rule: r, terms: extra.add.clone(), exceptions: Vec::new(), fuzzy });
+    }
+    added_terms += policy.allow.len() + policy.approved_commitments.len();
+    if added_terms > MAX_POLICY_TERMS {
+        return Err(Error::new(
+            ErrorKind::TooLarge,
+            file,
+            format!("the policy adds {added_terms} terms and phrases; the limit is {MAX_POLICY_TERMS}"),
+        ));
+    }
+    Ok(())
+}
+
+/// The id closest to `id` by edit distance, if reasonably close.
+pub(crate) fn closest<'a>(id: &str, ids: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    ids.map(|c| (edit_distance(id, c), c))
+        .filter(|(d, c)| *d <= (c.len().max(id.len()) / 3).max(2) || c.contains(id) || id.contains(c))
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+fn parse_folds() -> Result<Folds, Error> {
+    let file: FoldsFile = parse_located(FOLDS, "packs/folds.toml")?;
+    let mut folds = Folds::default();
+    for (canonical, variants) in &file.homophones {
+        let canon: Vec<char> = normalize_plain(canonical).chars().collect();
+        let [canon] = canon[..] else {
+            return Err(Error::new(ErrorKind::InvalidValue, "packs/folds.toml", "a homophone key must be one character")
+                .with_key(format!("homophones.{canonical}"))
+                .near(FOLDS, canonical));
+        };
+        for v in normalize_plain(variants).chars().filter(|c| !c.is_whitespace()) {
+            if v != canon {
+                folds.homophones.insert(v, canon);
+            }
+        }
+    }
+    Ok(folds)
+}
+
+/// Parses a policy (TOML, or JSON when it starts with `{`) and checks its version.
+///
+/// # Errors
+/// A located [`Error`] for bad syntax, unknown keys, wrong types or an unsupported version.
+pub fn parse_policy(file: &str, source: &str) -> Result<Policy, Error> {
+    let policy: Policy = parse_located(source, file)?;
+    if policy.version != 1 {
+        return Err(Error::new(ErrorKind::InvalidValue, file, format!("unsupported policy version {} (expected 1)", policy.version))
+            .with_key("version")
+            .near(source, "version"));
+    }
+    Ok(policy)
+}
+
+impl Checker {
+    /// A checker with the built-in packs and no policy.
+    ///
+    /// # Errors
+    /// Only if a built-in pack is broken, which the test suite rules out.
+    pub fn new() -> Result<Checker, Error> {
+        CheckerBuilder::new().build()
+    }
+
+    /// A checker with the built-in packs and the policy in `source` (TOML or JSON).
+    ///
+    /// # Errors
+    /// A located [`Error`] when the policy is invalid.
+    pub fn with_policy_str(file: &str, source: &str) -> Result<Checker, Error> {
+        CheckerBuilder::new().policy_str(file, source)?.build()
+    }
+
+    /// A builder for packs and policies.
+    pub fn builder() -> CheckerBuilder {
+        CheckerBuilder::new()
+    }
+
+    /// Every rule (enabled or not), in pack order.
+    pub fn rules(&self) -> impl Iterator<Item = &RuleInfo> {
+        self.rules.iter().map(|r| &r.info)
+    }
+
+    /// The rule with this id.
+    pub fn rule(&self, id: &str) -> Option<&RuleInfo> {
+        self.by_id.get(id).map(|&i| &self.rules[i].info)
+    }
+
+    /// The ids closest to an unknown `id` (for "did you mean").
+    pub fn suggest_rule_id(&self, id: &str) -> Option<&str> {
+        closest(id, self.rules.iter().map(|r| &*r.info.id))
+    }
+
+    /// The policy the checker was built with.
+    pub fn policy(&self) -> Option<&Policy> {
+        self.policy.as_ref()
+    }
+
+    /// Checks `text` with default options (messages in the text's language).
+    pub fn check(&self, text: &str) -> Vec<Diagnostic> {
+        self.check_with(text, &CheckOptions::default())
+    }
+
+    /// Checks `text`. Findings are sorted by start offset; spans are byte ranges of `text`.
+    pub fn check_with(&self, text: &str, options: &CheckOptions) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let mut base = 0;
+        while base < text.len() {
+            let end = chunk_end(text, base);
+            self.check_chunk(&text[base..end], base, options, &mut out);
+            base = end;
+        }
+        out.sort_by(|a, b| (a.start, a.end, &a.rule).cmp(&(b.start, b.end, &b.rule)));
+        out
+    }
+
+    fn check_chunk(&self, text: &str, base: usize, options: &CheckOptions, out: &mut Vec<Diagnostic>) {
+        let n = Normalized::new(text, &self.folds);
+        let mut hits: Vec<Hit> = Vec::new();
+        self.matcher.hits(&n, &mut hits);
+        let overlaps = |a: &Hit, b: &Hit| a.first <= b.last && b.first <= a.last;
+        let first_new = out.len();
+        for hit in &hits {
+            let Owner::Trigger(r) = hit.owner else { continue };
+            let blocked = hits.iter().any(|h| match h.owner {
+                Owner::Exception(e) => e == r && overlaps(h, hit),
+                Owner::Allow => overlaps(h, hit),
+                Owner::Trigger(_) => false,
+            });
+            if blocked {
+                continue;
+            }
+            let rule = &self.rules[r as usize];
+            if options.min_severity.is_some_and(|m| rule.info.severity < m) {
+                continue;
+            }
+            if let Some(d) = self.in_context(rule, &n, hit, options) {
+                out.push(Diagnostic { start: d.start + base, end: d.end + base, ..d });
+            }
+        }
+        merge_same_rule(out, first_new);
+    }
+
+    /// Applies the rule's context (requires / unless) to a trigger hit.
+    fn in_context(&self, rule: &Rule, n: &Normalized, hit: &Hit, options: &CheckOptions) -> Option<Diagnostic> {
+        let at = n.units[hit.first].norm as usize;
+        let (ss, se) = segment::sentence(&n.norm, at);
+        let sentence = &n.norm[ss..se];
+        let (mut start, mut end) = n.original_range(hit.first, hit.last);
+        for re in &rule.requires {
+            let m = re.find(sentence)?;
+            if let Some((s, e)) = n.original_of_norm(ss + m.start(), ss + m.end()) {
+                start = start.min(s);
+                end = end.max(e);
+            }
+        }
+        let (cs, _) = segment::clause(&n.norm, at);
+        let before = &n.norm[cs..at];
+        if rule.unless_before.iter().any(|re| re.is_match(before)) || rule.unless.iter().any(|re| re.is_match(sentence)) {
+            return None;
+        }
+        if rule.info.category == Category::Commitment && self.approved.iter().any(|p| sentence.contains(p.as_str())) {
+            return None;
+        }
+        let lang = match options.lang {
+            Lang::Auto if sentence.chars().any(is_cjk) => Lang::Zh,
+            Lang::Auto => Lang::En,
+            other => other,
+        };
+        let info = &rule.info;
+        let (message, suggestions) = match lang {
+            Lang::Zh => (&info.message_zh, &info.suggestions_zh),
+            _ => (&info.message_en, &info.suggestions_en),
+        };
+        Some(Diagnostic {
+            rule: info.id.clone(),
+            category: info.category,
+            kind: info.kind.clone(),
+            severity: info.severity,
+            start,
+            end,
+            message: message.clone(),
+            norm: info.norm.clone(),
+            suggestions: suggestions.clone(),
+            lang,
+        })
+    }
+}
+
+/// Merges overlapping findings of the same rule among `out[from..]`.
+fn merge_same_rule(out: &mut Vec<Diagnostic>, from: usize) {
+    let new = &mut out[from..];
+    new.sort_by(|a, b| (&a.rule, a.start).cmp(&(&b.rule, b.start)));
+    let mut merged: Vec<Diagnostic> = Vec::with_capacity(new.len());
+    for d in out.drain(from..) {
+        match merged.last_mut() {
+            Some(last) if last.rule == d.rule && d.start < last.end => last.end = last.end.max(d.end),
+            _ => merged.push(d),
+        }
+    }
+    out.extend(merged);
+}
+
+/// End of the chunk starting at `base`: the whole rest when short, otherwise the last line break
+/// (or sentence end, or char boundary) before `base + CHUNK_BYTES`.
+fn chunk_end(text: &str, base: usize) -> usize {
+    if text.len() - base <= CHUNK_BYTES {
+        return text.len();
+    }
+    let mut limit = base + CHUNK_BYTES;
+    while !text.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    let window = &text[base..limit];
+    let cut = window
+        .rfind('\n')
+        .or_else(|| window.rfind(['。', '！', '？', '!', '?']))
+        .map(|i| base + i + window[i..].chars().next().map_or(1, char::len_utf8));
+    match cut {
+        Some(c) if c > base + CHUNK_BYTES / 2 => c,
+        _ => limit,
+    }
+}

@@ -1,0 +1,264 @@
+//! Normalisation: one pass from the original text to the views the rules see, with a map back to
+//! exact original byte offsets.
+//!
+//! * `norm` — NFKC width folding, lower case, Traditional → Simplified, invisible characters
+//!   dropped. Regexes run on it.
+//! * the *compact* stream — `norm` without separators (whitespace, symbols, emoji), with
+//!   leetspeak and homophones folded and runs of one repeated Latin letter collapsed. Terms are
+//!   matched on it; every match is then verified against the units it covers.
+//!
+//! Every character of `norm` is a [`Unit`] that remembers the original byte range it came from.
+
+use std::collections::HashMap;
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::t2s;
+
+/// One normalised character and where it came from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Unit {
+    /// Original byte range.
+    pub start: u32,
+    pub end: u32,
+    /// Byte offset of this unit in `norm`.
+    pub norm: u32,
+    /// The normalised character (width-folded, lower-case, simplified).
+    pub base: char,
+    /// `base` with leetspeak and homophones folded (equal to `base` for most characters).
+    pub fold: char,
+    /// Skipped by term matching (whitespace, symbols, emoji).
+    pub sep: bool,
+}
+
+/// One character of the compact stream: a run of non-separator units with the same folded
+/// character (runs longer than one only for repeated Latin letters).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CChar {
+    /// Index of the first and last unit of the run.
+    pub first: u32,
+    pub last: u32,
+    /// Number of non-separator units in the run.
+    pub count: u32,
+}
+
+/// The homophone table: variant → canonical character.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Folds {
+    pub homophones: HashMap<char, char>,
+}
+
+/// A normalised text.
+#[derive(Debug, Default)]
+pub(crate) struct Normalized {
+    pub norm: String,
+    pub units: Vec<Unit>,
+    pub compact: String,
+    /// One entry per character of `compact`, with its byte offset in `compact`.
+    pub cchars: Vec<CChar>,
+    pub cbytes: Vec<u32>,
+}
+
+/// Characters dropped entirely: zero-width and format characters, variation selectors,
+/// combining marks (so `f̶u̶c̶k̶` reads as `fuck`).
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}'
+        | '\u{E0000}'..='\u{E0FFF}')
+        || (!c.is_ascii() && is_combining_mark(c))
+}
+
+/// Han ideographs (and the iteration mark), the script without word boundaries.
+pub(crate) fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3005}' | '\u{3007}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3134F}')
+}
+
+/// A letter or digit of an alphabetic script: what a Latin word boundary must not touch.
+pub(crate) fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() && !is_cjk(c)
+}
+
+/// Separators skipped by term matching. Never CJK punctuation, never `, ; : ? !`.
+fn is_separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(c,
+            '*' | '.' | '-' | '_' | '~' | '^' | '|' | '/' | '\\' | '+' | '=' | '#' | '%' | '&' | '`'
+            | '\'' | '"' | '<' | '>' | '[' | ']' | '{' | '}' | '(' | ')'
+            | '·' | '•' | '‧' | '∙' | '・' | '°' | '×' | '¤' | '§' | '¦' | '♡' | '♥' | '☆' | '★'
+            | '\u{2010}'..='\u{2015}' | '\u{2020}'..='\u{2027}' | '\u{2030}'..='\u{205E}'
+            | '\u{2190}'..='\u{23FF}' | '\u{25A0}'..='\u{27BF}' | '\u{2B00}'..='\u{2BFF}'
+            | '\u{1F000}'..='\u{1FAFF}')
+}
+
+/// Leetspeak: the letter a digit or symbol stands for.
+fn leet(c: char) -> Option<char> {
+    Some(match c {
+        '0' => 'o',
+        '1' | '!' => 'i',
+        '3' => 'e',
+        '4' | '@' => 'a',
+        '5' | '$' => 's',
+        '7' => 't',
+        _ => return None,
+    })
+}
+
+/// True when `base` differs from what it folds to by leetspeak.
+pub(crate) fn is_leet(base: char) -> bool {
+    leet(base).is_some()
+}
+
+/// Calls `emit` with each normalised character of `c` (usually exactly one).
+#[inline]
+fn normalize_char(c: char, mut emit: impl FnMut(char)) {
+    if c.is_ascii() {
+        emit(c.to_ascii_lowercase());
+    } else if ('\u{FF01}'..='\u{FF5E}').contains(&c) {
+        // Full-width ASCII forms: what NFKC does, without the table walk.
+        let ascii = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
+        emit(ascii.to_ascii_lowercase());
+    } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        emit(t2s::simplify(c));
+    } else if is_invisible(c) {
+    } else {
+        for n in std::iter::once(c).nfkc() {
+            if n.is_ascii() {
+                emit(n.to_ascii_lowercase());
+            } else {
+                for l in n.to_lowercase() {
+                    if !is_invisible(l) {
+                        emit(t2s::simplify(l));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Normalises a term or phrase written in a pack or policy (no offsets needed).
+pub(crate) fn normalize_plain(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        normalize_char(c, |n| out.push(n));
+    }
+    out
+}
+
+impl Folds {
+    fn fold(&self, base: char) -> char {
+        if base.is_ascii() {
+            leet(base).unwrap_or(base)
+        } else {
+            self.homophones.get(&base).copied().unwrap_or(base)
+        }
+    }
+}
+
+impl Normalized {
+    /// Normalises `text`.
+    pub(crate) fn new(text: &str, folds: &Folds) -> Normalized {
+        let mut n = Normalized {
+            norm: String::with_capacity(text.len()),
+            units: Vec::with_capacity(text.len()),
+            compact: String::with_capacity(text.len()),
+            cchars: Vec::with_capacity(text.len()),
+            cbytes: Vec::with_capacity(text.len()),
+        };
+        for (i, c) in text.char_indices() {
+            let start = i as u32;
+            let end = (i + c.len_utf8()) as u32;
+            normalize_char(c, |base| {
+                let sep = is_separator(base);
+                let fold = if sep { base } else { folds.fold(base) };
+                let idx = n.units.len() as u32;
+                n.units.push(Unit { start, end, norm: n.norm.len() as u32, base, fold, sep });
+                n.norm.push(base);
+                if sep {
+                    return;
+                }
+                if let Some(last) = n.cchars.last_mut() {
+                    let prev_fold = n.units[last.first as usize].fold;
+                    if fold.is_ascii_alphabetic() && prev_fold == fold {
+                        last.last = idx;
+                        last.count += 1;
+                        return;
+                    }
+                }
+                n.cbytes.push(n.compact.len() as u32);
+                n.compact.push(fold);
+                n.cchars.push(CChar { first: idx, last: idx, count: 1 });
+            });
+        }
+        n
+    }
+
+    /// Index of the compact character starting at byte `b` of `compact`.
+    pub(crate) fn cchar_at(&self, b: usize) -> usize {
+        self.cbytes.partition_point(|&x| (x as usize) < b)
+    }
+
+    /// Index of the unit at (or just after) byte `b` of `norm`.
+    pub(crate) fn unit_at_norm(&self, b: usize) -> usize {
+        self.units.partition_point(|u| (u.norm as usize) < b)
+    }
+
+    /// Original byte range of the units `first..=last`.
+    pub(crate) fn original_range(&self, first: usize, last: usize) -> (usize, usize) {
+        (self.units[first].start as usize, self.units[last].end as usize)
+    }
+
+    /// Original byte range of the `norm` byte range `a..b` (empty ranges map to `None`).
+    pub(crate) fn original_of_norm(&self, a: usize, b: usize) -> Option<(usize, usize)> {
+        if a >= b {
+            return None;
+        }
+        let first = self.unit_at_norm(a);
+        let last = self.unit_at_norm(b).checked_sub(1)?;
+        if first > last || last >= self.units.len() {
+            return None;
+        }
+        Some(self.original_range(first, last))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folds() -> Folds {
+        let mut f = Folds::default();
+        f.homophones.insert('笔', '逼');
+        f
+    }
+
+    #[test]
+    fn folds_width_case_traditional_and_drops_invisibles() {
+        let n = Normalized::new("ＦＵＣＫ 傻\u{200b}逼 擔保", &folds());
+        assert_eq!(n.norm, "fuck 傻逼 担保");
+        assert_eq!(n.compact, "fuck傻逼担保");
+    }
+
+    #[test]
+    fn compact_skips_separators_folds_leet_and_homophones() {
+        let n = Normalized::new("f.u.c.k sh1t 煞笔 fuuuuck", &folds());
+        assert_eq!(n.compact, "fuckshit煞逼fuck");
+        // the collapsed run covers the original "uuuu"
+        let u = n.cchars.iter().find(|c| c.count == 4).expect("collapsed run");
+        let (s, e) = n.original_range(u.first as usize, u.last as usize);
+        assert_eq!(&"f.u.c.k sh1t 煞笔 fuuuuck"[s..e], "uuuu");
+    }
+
+    #[test]
+    fn maps_norm_ranges_back_to_original() {
+        let text = "价格 ３０００ 元";
+        let n = Normalized::new(text, &folds());
+        let a = n.norm.find("3000").unwrap();
+        let (s, e) = n.original_of_norm(a, a + 4).unwrap();
+        assert_eq!(&text[s..e], "３０００");
+    }
+}

@@ -1,0 +1,68 @@
+//! Sentence and clause boundaries in normalised text: the scope that context regexes see.
+//!
+//! Computed lazily around a hit (a backwards and a forwards scan) instead of segmenting the whole
+//! text, so clean text pays nothing. Works on `norm`, where full-width punctuation is already
+//! folded to ASCII (`，` → `,`, `！` → `!`).
+
+/// Does `c` end a sentence? `.` only counts when followed by whitespace or the end.
+fn ends_sentence(s: &str, i: usize, c: char) -> bool {
+    match c {
+        '。' | '!' | '?' | ';' | '\n' | '\r' | '…' | '\u{2029}' | '\u{2028}' => true,
+        '.' => {
+            let next = s[i + 1..].chars().next();
+            next.is_none_or(char::is_whitespace)
+        }
+        _ => false,
+    }
+}
+
+/// Does `c` end a clause (a sentence end, or a comma-like mark)?
+fn ends_clause(s: &str, i: usize, c: char) -> bool {
+    matches!(c, ',' | '、' | ':' | '﹐' | '﹑') || ends_sentence(s, i, c)
+}
+
+fn bounds(s: &str, at: usize, is_end: fn(&str, usize, char) -> bool) -> (usize, usize) {
+    let at = at.min(s.len());
+    let start = s[..at]
+        .char_indices()
+        .rev()
+        .find(|&(i, c)| is_end(s, i, c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let end = s[at..]
+        .char_indices()
+        .find(|&(i, c)| is_end(s, at + i, c))
+        .map_or(s.len(), |(i, c)| at + i + c.len_utf8());
+    (start, end)
+}
+
+/// Byte range of the sentence of `s` containing byte `at` (including its final mark).
+pub(crate) fn sentence(s: &str, at: usize) -> (usize, usize) {
+    bounds(s, at, ends_sentence)
+}
+
+/// Byte range of the clause of `s` containing byte `at`.
+pub(crate) fn clause(s: &str, at: usize) -> (usize, usize) {
+    bounds(s, at, ends_clause)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_end_at_cjk_and_latin_marks() {
+        let s = "您好。我保证周五上线!thanks. v2.0 ok";
+        let at = s.find("保证").unwrap();
+        assert_eq!(&s[sentence(s, at).0..sentence(s, at).1], "我保证周五上线!");
+        let at = s.find("v2").unwrap();
+        assert_eq!(s[sentence(s, at).0..].trim(), "v2.0 ok");
+    }
+
+    #[test]
+    fn clauses_end_at_commas() {
+        let s = "虽然很难,但我保证周五上线。";
+        let at = s.find("保证").unwrap();
+        let (a, b) = clause(s, at);
+        assert_eq!(&s[a..b], "但我保证周五上线。");
+    }
+}

@@ -1,0 +1,275 @@
+//! Term matching: every term of every rule (and every exception and allow-phrase) compiled into
+//! one Aho-Corasick automaton over the compact stream, and the verification that turns an
+//! automaton hit into a real match (word boundaries, separators, disguises).
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::normalize::{is_leet, is_word_char, Folds, Normalized};
+
+/// What a term belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Owner {
+    /// A trigger of the rule with this index.
+    Trigger(u32),
+    /// An exception (antipattern) of the rule with this index.
+    Exception(u32),
+    /// An organisation allow-phrase: no finding may overlap it.
+    Allow,
+}
+
+/// A term compiled for verification.
+#[derive(Debug, Clone)]
+struct TermSpec {
+    owner: Owner,
+    /// Per compact character: how many base characters the term has in that run.
+    runs: Vec<u32>,
+    /// The term's base characters (non-separators), in order.
+    bases: Vec<char>,
+    /// Per compact character: the term itself has a separator (e.g. a space) before it.
+    sep_before: Vec<bool>,
+    /// Check a word boundary before / after (Latin ends, unless opened with `*`).
+    bound_start: bool,
+    bound_end: bool,
+    /// Opened with `*`: the span grows over the rest of the word.
+    open_start: bool,
+    open_end: bool,
+    fuzzy: bool,
+    letters: usize,
+}
+
+/// A verified hit: who owns it and the units it covers.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Hit {
+    pub owner: Owner,
+    pub first: usize,
+    pub last: usize,
+}
+
+/// Builds a [`TermMatcher`].
+#[derive(Default)]
+pub(crate) struct TermMatcherBuilder {
+    patterns: Vec<String>,
+    by_pattern: std::collections::HashMap<String, usize>,
+    pattern_terms: Vec<Vec<u32>>,
+    terms: Vec<TermSpec>,
+}
+
+/// Why a term cannot be used.
+pub(crate) enum TermError {
+    Empty,
+    TooLong,
+}
+
+/// Longest accepted term, in characters.
+pub(crate) const MAX_TERM_CHARS: usize = 200;
+
+impl TermMatcherBuilder {
+    /// Adds a term (pack syntax: a leading/trailing `*` opens that end).
+    pub(crate) fn add(&mut self, raw: &str, owner: Owner, fuzzy: bool, folds: &Folds) -> Result<(), TermError> {
+        if raw.chars().count() > MAX_TERM_CHARS {
+            return Err(TermError::TooLong);
+        }
+        let trimmed = raw.trim();
+        let open_start = trimmed.starts_with('*');
+        let open_end = trimmed.ends_with('*') && trimmed.len() > 1;
+        let body = trimmed.trim_start_matches('*').trim_end_matches('*');
+        let n = Normalized::new(body, folds);
+        if n.cchars.is_empty() {
+            return Err(TermError::Empty);
+        }
+        let mut runs = Vec::with_capacity(n.cchars.len());
+        let mut bases = Vec::new();
+        let mut sep_before = Vec::with_capacity(n.cchars.len());
+        let mut prev_last: Option<u32> = None;
+        for c in &n.cchars {
+            sep_before.push(prev_last.is_some_and(|p| c.first > p + 1));
+            prev_last = Some(c.last);
+            runs.push(c.count);
+            bases.extend(n.units[c.first as usize..=c.last as usize].iter().filter(|u| !u.sep).map(|u| u.base));
+        }
+        let (first, last) = (bases[0], bases[bases.len() - 1]);
+        let spec = TermSpec {
+            owner,
+            runs,
+            letters: bases.iter().filter(|c| c.is_alphabetic()).count(),
+            bases,
+            sep_before,
+            bound_start: is_word_char(first) && !open_start,
+            bound_end: is_word_char(last) && !open_end,
+            open_start,
+            open_end,
+            fuzzy,
+        };
+        let id = self.terms.len() as u32;
+        self.terms.push(spec);
+        let pattern = n.compact;
+        let p = match self.by_pattern.get(&pattern) {
+            Some(&p) => p,
+            None => {
+                self.patterns.push(pattern.clone());
+                self.pattern_terms.push(Vec::new());
+                self.by_pattern.insert(pattern, self.patterns.len() - 1);
+                self.patterns.len() - 1
+            }
+        };
+        self.pattern_terms[p].push(id);
+        Ok(())
+    }
+
+    pub(crate) fn build(self) -> TermMatcher {
+        let ac = if self.patterns.is_empty() {
+            None
+        } else {
+            AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&self.patterns).ok()
+        };
+        TermMatcher { ac, pattern_terms: self.pattern_terms, terms: self.terms }
+    }
+}
+
+/// All terms in one automaton.
+pub(crate) struct TermMatcher {
+    ac: Option<AhoCorasick>,
+    pattern_terms: Vec<Vec<u32>>,
+    terms: Vec<TermSpec>,
+}
+
+impl TermMatcher {
+    /// Every verified hit in `n`, in automaton order.
+    pub(crate) fn hits(&self, n: &Normalized, out: &mut Vec<Hit>) {
+        let Some(ac) = &self.ac else { return };
+        for m in ac.find_overlapping_iter(&n.compact) {
+            let ci = n.cchar_at(m.start());
+            for &t in &self.pattern_terms[m.pattern().as_usize()] {
+                let spec = &self.terms[t as usize];
+                if let Some((first, last)) = verify(n, ci, spec) {
+                    out.push(Hit { owner: spec.owner, first, last });
+                }
+            }
+        }
+    }
+}
+
+/// Checks an automaton hit starting at compact character `ci` against the term; returns the
+/// covered unit range.
+fn verify(n: &Normalized, ci: usize, t: &TermSpec) -> Option<(usize, usize)> {
+    let len = t.runs.len();
+    let cc = n.cchars.get(ci..ci + len)?;
+    let units = &n.units;
+    let first = cc[0].first as usize;
+    let last = cc[len - 1].last as usize;
+    if t.bound_start && first > 0 && is_word_char(units[first - 1].base) {
+        return None;
+    }
+    if t.bound_end && last + 1 < units.len() && is_word_char(units[last + 1].base) {
+        return None;
+    }
+    let single = |k: usize| {
+        let (a, b) = (cc[k].first as usize, cc[k].last as usize);
+        cc[k].count == 1
+            && (a == 0 || !is_word_char(units[a - 1].base))
+            && (b + 1 >= units.len() || !is_word_char(units[b + 1].base))
+    };
+    let mut leet_used = false;
+    let mut real_letters = 0usize;
+    let mut bi = 0usize;
+    for (k, c) in cc.iter().enumerate() {
+        let run = t.runs[k];
+        if (t.fuzzy && c.count < run) || (!t.fuzzy && c.count != run) {
+            return None;
+        }
+        let mut j = 0u32;
+        for u in units[c.first as usize..=c.last as usize].iter().filter(|u| !u.sep) {
+            let tb = t.bases[bi + j.min(run - 1) as usize];
+            j += 1;
+            if u.base == tb {
+                real_letters += usize::from(u.base.is_alphabetic());
+            } else if !t.fuzzy {
+                return None;
+            } else if is_leet(u.base) {
+                leet_used = true;
+            }
+        }
+        bi += run as usize;
+        if k > 0 && cc[k - 1].last + 1 < c.first && !t.sep_before[k] {
+            let left = units[cc[k - 1].last as usize].base;
+            let right = units[c.first as usize].base;
+            if is_word_char(left) && is_word_char(right) {
+                let gap = &units[cc[k - 1].last as usize + 1..c.first as usize];
+                if gap.iter().any(|u| u.base.is_whitespace()) {
+                    if !(single(k - 1) && single(k)) {
+                        return None;
+                    }
+                } else if !t.fuzzy {
+                    return None;
+                }
+            }
+        }
+    }
+    if leet_used && (t.letters < 4 || real_letters == 0) {
+        return None;
+    }
+    let (mut first, mut last) = (first, last);
+    while t.open_start && first > 0 && is_word_char(units[first - 1].base) {
+        first -= 1;
+    }
+    while t.open_end && last + 1 < units.len() && is_word_char(units[last + 1].base) {
+        last += 1;
+    }
+    Some((first, last))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher(terms: &[(&str, bool)]) -> (TermMatcher, Folds) {
+        let mut folds = Folds::default();
+        folds.homophones.insert('笔', '逼');
+        folds.homophones.insert('煞', '傻');
+        let mut b = TermMatcherBuilder::default();
+        for (i, (t, fuzzy)) in terms.iter().enumerate() {
+            assert!(b.add(t, Owner::Trigger(i as u32), *fuzzy, &folds).is_ok());
+        }
+        (b.build(), folds)
+    }
+
+    fn found(m: &(TermMatcher, Folds), text: &str) -> Vec<String> {
+        let n = Normalized::new(text, &m.1);
+        let mut hits = Vec::new();
+        m.0.hits(&n, &mut hits);
+        hits.iter()
+            .map(|h| {
+                let (s, e) = n.original_range(h.first, h.last);
+                text[s..e].to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn disguised_forms_match_with_exact_spans() {
+        let m = matcher(&[("傻逼", true), ("fuck*", true), ("shit", true)]);
+        assert_eq!(found(&m, "你个傻*逼吧"), ["傻*逼"]);
+        assert_eq!(found(&m, "你个煞笔"), ["煞笔"]);
+        assert_eq!(found(&m, "ｆｕｃｋｉｎｇ hell"), ["ｆｕｃｋｉｎｇ"]);
+        assert_eq!(found(&m, "oh f u c k"), ["f u c k"]);
+        assert_eq!(found(&m, "sh1t happens"), ["sh1t"]);
+        assert_eq!(found(&m, "shiiiit"), ["shiiiit"]);
+    }
+
+    #[test]
+    fn word_boundaries_and_spaces_protect_ordinary_words() {
+        let m = matcher(&[("sb", true), ("ass", true), ("shit", true), ("sex", false)]);
+        assert!(found(&m, "the SBC and NSB boards").is_empty());
+        assert!(found(&m, "class, assess, passion").is_empty());
+        assert!(found(&m, "it's hit the limit").is_empty());
+        assert!(found(&m, "Essex and Middlesex").is_empty());
+        assert_eq!(found(&m, "你是SB吗"), ["SB"]);
+    }
+
+    #[test]
+    fn exact_terms_reject_disguises() {
+        let m = matcher(&[("guarantee", false)]);
+        assert!(found(&m, "guar4ntee").is_empty());
+        assert_eq!(found(&m, "We GUARANTEE it"), ["GUARANTEE"]);
+    }
+}
