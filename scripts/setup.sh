@@ -15,8 +15,10 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
 fi
 
 if ! command -v just >/dev/null 2>&1; then
-  log "installing just (pip package rust-just)"
-  python3 -m pip install --quiet rust-just || pip install --quiet rust-just
+  log "installing just"
+  if command -v python3 >/dev/null 2>&1 && python3 -m pip install --quiet rust-just; then :
+  else npm install -g --no-audit --no-fund rust-just; fi
+  hash -r
 fi
 
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
