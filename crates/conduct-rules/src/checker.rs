@@ -122,9 +122,13 @@ impl CheckerBuilder {
         for (file, source) in builtin.chain(self.packs) {
             let pack: PackFile = parse_located(&source, &file)?;
             if !pack_names.insert(pack.pack.name.clone()) {
-                return Err(Error::new(ErrorKind::InvalidValue, &file, format!("duplicate pack name `{}`", pack.pack.name))
-                    .with_key("pack.name")
-                    .near(&source, &pack.pack.name));
+                return Err(Error::new(
+                    ErrorKind::InvalidValue,
+                    &file,
+                    format!("duplicate pack name `{}`", pack.pack.name),
+                )
+                .with_key("pack.name")
+                .near(&source, &pack.pack.name));
             }
             for (i, spec) in pack.rule.iter().enumerate() {
                 let rule = Rule::compile(spec, i, &pack.pack.name, &file, &source)?;
@@ -139,7 +143,8 @@ impl CheckerBuilder {
             None => None,
             Some((policy, file, source)) => {
                 apply_policy(&policy, &file, &source, &mut rules, &mut by_id, &mut term_lists)?;
-                approved = policy.approved_commitments.iter().map(|p| normalize_plain(p)).filter(|p| !p.is_empty()).collect();
+                approved =
+                    policy.approved_commitments.iter().map(|p| normalize_plain(p)).filter(|p| !p.is_empty()).collect();
                 allow = policy.allow.clone();
                 sources.push((file, source));
                 Some(policy)
@@ -256,8 +261,9 @@ fn apply_policy(
             rules[r].info.severity = severity;
         }
     }
-    for (cat, switch) in &policy.categories {
-        for rule in rules.iter_mut().filter(|r| r.info.category == *cat) {
+    for cat in Category::ALL {
+        let Some(switch) = policy.categories.get(cat) else { continue };
+        for rule in rules.iter_mut().filter(|r| r.info.category == cat) {
             let overridden = policy.rules.get(&*rule.info.id);
             if let Some(false) = switch.enabled {
                 if overridden.and_then(|s| s.enabled) != Some(true) {
@@ -317,9 +323,13 @@ fn parse_folds() -> Result<Folds, Error> {
     for (canonical, variants) in &file.homophones {
         let canon: Vec<char> = normalize_plain(canonical).chars().collect();
         let [canon] = canon[..] else {
-            return Err(Error::new(ErrorKind::InvalidValue, "packs/folds.toml", "a homophone key must be one character")
-                .with_key(format!("homophones.{canonical}"))
-                .near(FOLDS, canonical));
+            return Err(Error::new(
+                ErrorKind::InvalidValue,
+                "packs/folds.toml",
+                "a homophone key must be one character",
+            )
+            .with_key(format!("homophones.{canonical}"))
+            .near(FOLDS, canonical));
         };
         for v in normalize_plain(variants).chars().filter(|c| !c.is_whitespace()) {
             if v != canon {
@@ -337,9 +347,13 @@ fn parse_folds() -> Result<Folds, Error> {
 pub fn parse_policy(file: &str, source: &str) -> Result<Policy, Error> {
     let policy: Policy = parse_located(source, file)?;
     if policy.version != 1 {
-        return Err(Error::new(ErrorKind::InvalidValue, file, format!("unsupported policy version {} (expected 1)", policy.version))
-            .with_key("version")
-            .near(source, "version"));
+        return Err(Error::new(
+            ErrorKind::InvalidValue,
+            file,
+            format!("unsupported policy version {} (expected 1)", policy.version),
+        )
+        .with_key("version")
+        .near(source, "version"));
     }
     Ok(policy)
 }
@@ -446,7 +460,8 @@ impl Checker {
         }
         let (cs, _) = segment::clause(&n.norm, at);
         let before = &n.norm[cs..at];
-        if rule.unless_before.iter().any(|re| re.is_match(before)) || rule.unless.iter().any(|re| re.is_match(sentence)) {
+        if rule.unless_before.iter().any(|re| re.is_match(before)) || rule.unless.iter().any(|re| re.is_match(sentence))
+        {
             return None;
         }
         if rule.info.category == Category::Commitment && self.approved.iter().any(|p| sentence.contains(p.as_str())) {

@@ -39,14 +39,7 @@ pub struct Error {
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind, file: &str, message: impl Into<String>) -> Self {
-        Error {
-            kind,
-            file: file.to_string(),
-            line: 0,
-            column: 0,
-            key: None,
-            message: message.into(),
-        }
+        Error { kind, file: file.to_string(), line: 0, column: 0, key: None, message: message.into() }
     }
 
     pub(crate) fn with_key(mut self, key: impl Into<String>) -> Self {

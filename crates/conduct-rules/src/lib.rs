@@ -40,7 +40,7 @@ pub use checker::{parse_policy, Checker, CheckerBuilder, MAX_POLICY_TERMS};
 pub use diagnostic::{CheckOptions, Diagnostic, Lang};
 pub use error::{Error, ErrorKind};
 pub use model::{
-    Bilingual, Category, ExtraTerms, Guard, GuardMode, PackFile, PackHeader, Policy, RuleSpec, Severity, Sites, Switch,
-    MAX_SOURCE_BYTES,
+    Bilingual, Categories, Category, ExtraTerms, Guard, GuardMode, PackFile, PackHeader, Policy, RuleSpec, Severity,
+    Sites, Switch, MAX_SOURCE_BYTES,
 };
 pub use rule::{RuleInfo, REGEX_SIZE_LIMIT};

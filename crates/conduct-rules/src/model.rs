@@ -167,7 +167,7 @@ pub struct Policy {
     pub version: u32,
     /// Per-category switches.
     #[serde(default)]
-    pub categories: BTreeMap<Category, Switch>,
+    pub categories: Categories,
     /// Per-rule switches, by rule id.
     #[serde(default)]
     pub rules: BTreeMap<String, Switch>,
@@ -192,6 +192,32 @@ pub struct Policy {
     /// Settings users may not change in the extension.
     #[serde(default)]
     pub locked: Vec<String>,
+}
+
+/// `[categories]`: a switch per category.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Categories {
+    /// Disrespect.
+    #[serde(default)]
+    pub disrespect: Option<Switch>,
+    /// Unapproved commitments.
+    #[serde(default)]
+    pub commitment: Option<Switch>,
+    /// Disclosure.
+    #[serde(default)]
+    pub disclosure: Option<Switch>,
+}
+
+impl Categories {
+    /// The switch for `category`, if set.
+    pub fn get(&self, category: Category) -> Option<&Switch> {
+        match category {
+            Category::Disrespect => self.disrespect.as_ref(),
+            Category::Commitment => self.commitment.as_ref(),
+            Category::Disclosure => self.disclosure.as_ref(),
+        }
+    }
 }
 
 /// On/off and severity override for a category or rule.
@@ -283,8 +309,7 @@ pub(crate) fn parse_located<T: serde::de::DeserializeOwned>(source: &str, file: 
             }
             err
         })?;
-        de.end()
-            .map_err(|e| Error::new(ErrorKind::Syntax, file, strip_json_location(&e.to_string())))?;
+        de.end().map_err(|e| Error::new(ErrorKind::Syntax, file, strip_json_location(&e.to_string())))?;
         Ok(value)
     } else {
         let de = toml::Deserializer::parse(source).map_err(|e| toml_error(source, file, e, String::new()))?;

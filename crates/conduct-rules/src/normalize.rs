@@ -183,7 +183,8 @@ impl Normalized {
                 }
                 if let Some(last) = n.cchars.last_mut() {
                     let prev_fold = n.units[last.first as usize].fold;
-                    if fold.is_ascii_alphabetic() && prev_fold == fold {
+                    // collapse a run of one repeated Latin letter, never across a separator
+                    if fold.is_ascii_alphabetic() && prev_fold == fold && last.last + 1 == idx {
                         last.last = idx;
                         last.count += 1;
                         return;

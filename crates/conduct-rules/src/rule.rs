@@ -63,23 +63,19 @@ fn is_valid_id(id: &str) -> bool {
 }
 
 pub(crate) fn compile_regex(src: &str, file: &str, source: &str, key: &str) -> Result<Regex, Error> {
-    RegexBuilder::new(src)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(REGEX_SIZE_LIMIT)
-        .build()
-        .map_err(|e| {
-            let kind = match e {
-                regex::Error::CompiledTooBig(_) => ErrorKind::RegexTooLarge,
-                _ => ErrorKind::InvalidRegex,
-            };
-            let msg = match e {
-                regex::Error::CompiledTooBig(limit) => {
-                    format!("regex `{src}` exceeds the compiled size limit of {limit} bytes")
-                }
-                other => format!("invalid regex: {}", other.to_string().replace('\n', " ")),
-            };
-            Error::new(kind, file, msg).with_key(key).near(source, src)
-        })
+    RegexBuilder::new(src).size_limit(REGEX_SIZE_LIMIT).dfa_size_limit(REGEX_SIZE_LIMIT).build().map_err(|e| {
+        let kind = match e {
+            regex::Error::CompiledTooBig(_) => ErrorKind::RegexTooLarge,
+            _ => ErrorKind::InvalidRegex,
+        };
+        let msg = match e {
+            regex::Error::CompiledTooBig(limit) => {
+                format!("regex `{src}` exceeds the compiled size limit of {limit} bytes")
+            }
+            other => format!("invalid regex: {}", other.to_string().replace('\n', " ")),
+        };
+        Error::new(kind, file, msg).with_key(key).near(source, src)
+    })
 }
 
 impl Rule {
@@ -96,7 +92,10 @@ impl Rule {
             ));
         }
         if !spec.id.starts_with(spec.category.as_str()) {
-            return Err(invalid("id", format!("rule id `{}` must start with its category `{}`", spec.id, spec.category)));
+            return Err(invalid(
+                "id",
+                format!("rule id `{}` must start with its category `{}`", spec.id, spec.category),
+            ));
         }
         if spec.terms.is_empty() {
             return Err(invalid("terms", format!("rule `{}` has no terms", spec.id)));

@@ -23,15 +23,9 @@ fn ends_clause(s: &str, i: usize, c: char) -> bool {
 
 fn bounds(s: &str, at: usize, is_end: fn(&str, usize, char) -> bool) -> (usize, usize) {
     let at = at.min(s.len());
-    let start = s[..at]
-        .char_indices()
-        .rev()
-        .find(|&(i, c)| is_end(s, i, c))
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let end = s[at..]
-        .char_indices()
-        .find(|&(i, c)| is_end(s, at + i, c))
-        .map_or(s.len(), |(i, c)| at + i + c.len_utf8());
+    let start = s[..at].char_indices().rev().find(|&(i, c)| is_end(s, i, c)).map_or(0, |(i, c)| i + c.len_utf8());
+    let end =
+        s[at..].char_indices().find(|&(i, c)| is_end(s, at + i, c)).map_or(s.len(), |(i, c)| at + i + c.len_utf8());
     (start, end)
 }
 

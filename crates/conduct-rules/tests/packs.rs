@@ -1,0 +1,108 @@
+//! Every built-in rule is complete (examples, norm, messages) and its own examples pass.
+
+use std::collections::HashSet;
+
+use conduct_rules::{Checker, RuleInfo};
+
+fn checker() -> Checker {
+    match Checker::new() {
+        Ok(c) => c,
+        Err(e) => panic!("built-in packs must load: {e}"),
+    }
+}
+
+#[test]
+fn built_in_packs_have_rules_in_every_category() {
+    let checker = checker();
+    let cats: HashSet<_> = checker.rules().map(|r| r.category).collect();
+    assert_eq!(cats.len(), 3, "every category needs rules: {cats:?}");
+}
+
+#[test]
+fn every_rule_is_complete() {
+    let mut problems = Vec::new();
+    for r in checker().rules() {
+        let mut need = |ok: bool, what: &str| {
+            if !ok {
+                problems.push(format!("{}: {what}", r.id));
+            }
+        };
+        need(r.flag.len() >= 3, "needs at least 3 `flag` examples");
+        need(r.allow.len() >= 3, "needs at least 3 `allow` examples");
+        need(!r.norm.trim().is_empty(), "needs a norm");
+        need(!r.summary.trim().is_empty(), "needs a summary");
+        need(r.suggestions_zh.len() == r.suggestions_en.len(), "zh and en suggestions differ in number");
+    }
+    assert!(problems.is_empty(), "incomplete rules:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn rule_ids_are_unique() {
+    let mut seen = HashSet::new();
+    for r in checker().rules() {
+        assert!(seen.insert(r.id.clone()), "duplicate rule id {}", r.id);
+    }
+}
+
+fn describe(checker: &Checker, text: &str) -> String {
+    checker.check(text).iter().map(|d| format!("{} {:?}", d.rule, d.text(text))).collect::<Vec<_>>().join(", ")
+}
+
+#[test]
+fn every_rule_flags_its_flag_examples() {
+    let checker = checker();
+    let mut failures = Vec::new();
+    for r in checker.rules() {
+        for ex in &r.flag {
+            if !checker.check(ex).iter().any(|d| *d.rule == *r.id) {
+                failures.push(format!("{}: not flagged: {ex:?} (found: {})", r.id, describe(&checker, ex)));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} flag examples missed:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn no_rule_flags_any_allow_example() {
+    let checker = checker();
+    let mut failures = Vec::new();
+    for r in checker.rules() {
+        for ex in &r.allow {
+            let found = checker.check(ex);
+            if !found.is_empty() {
+                failures.push(format!("{}: allow example flagged: {ex:?} → {}", r.id, describe(&checker, ex)));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} allow examples flagged:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn norms_hard_negatives_stay_clean() {
+    // The hard negatives NORMS.md says every rule must leave alone.
+    let checker = checker();
+    for text in [
+        "这款傻瓜相机很适合新手。",
+        "辛苦您操心了，我们在操场旁边的机房。",
+        "SBC and NSB boards are in stock.",
+        "请在保证书上签字后寄回。",
+        "请把日志发给我们。",
+        "机房已经清理干净了。",
+        "这款产品的性价比很高。",
+        "Our offices in Essex and Middlesex; we read Dickens.",
+        "Run kill -9 on the stuck process, then abort the job.",
+        "The warranty period in the contract is 12 months.",
+    ] {
+        assert_eq!(describe(&checker, text), "", "hard negative flagged: {text:?}");
+    }
+}
+
+#[test]
+fn messages_pick_the_language_of_the_sentence() {
+    let checker = checker();
+    let r: &RuleInfo = checker.rules().next().expect("at least one rule");
+    let ex = &r.flag[0];
+    let d = checker.check(ex).into_iter().find(|d| *d.rule == *r.id).expect("its own example is flagged");
+    let zh = ex.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    assert_eq!(&*d.message, if zh { &*r.message_zh } else { &*r.message_en });
+}
