@@ -1,0 +1,688 @@
+// Content script (an ES module, loaded by loader.js). Finds the editable fields of this frame —
+// and of its same-origin iframes and open shadow roots — checks their text through the worker and
+// draws the findings. A same-origin child frame is driven by its parent's instance (so overlays
+// and the popover live in the parent, never inside an editable iframe body); a cross-origin frame
+// drives itself.
+
+import { request, quickHash, countByCategory, topHost, STORAGE, contextInvalidated } from '../shared/protocol.js';
+import { TextControlAdapter, EditableAdapter, isTextControl, editingHost } from './adapters.js';
+import { OverlayHost, Mirror, Highlights, ensureHighlightStyles } from './overlay.js';
+import { Popover } from './popover.js';
+
+const THROTTLE_MS = 150;       // at most one check per field per 150 ms; the first one immediately
+const HOVER_DELAY_MS = 80;
+const HIDE_DELAY_MS = 350;
+const CACHE_SIZE = 64;
+const HOST = topHost();
+
+let requestSeq = 0;
+
+/** Results by policy generation + text hash (LRU). */
+class ResultCache {
+  constructor(size) { this.size = size; this.map = new Map(); }
+  get(k) { const v = this.map.get(k); if (v) { this.map.delete(k); this.map.set(k, v); } return v; }
+  set(k, v) { this.map.set(k, v); while (this.map.size > this.size) this.map.delete(this.map.keys().next().value); }
+  clear() { this.map.clear(); }
+}
+
+const now = () => performance.now();
+
+class Field {
+  constructor(driver, el, adapter) {
+    this.driver = driver;
+    this.el = el;
+    this.adapter = adapter;
+    this.doc = el.ownerDocument;
+    this.win = this.doc.defaultView;
+    this.findings = [];
+    this.text = adapter.kind === 'contenteditable' ? '' : el.value;
+    this.ranges = [];
+    this.version = 0;
+    this.checkedVersion = -1;
+    this.inflight = false;
+    this.rerun = false;
+    this.timer = null;
+    this.lastStart = -Infinity;
+    this.composing = false;
+    this.dirty = true;
+    this.pendingInputs = [];
+    this.mirror = null;
+    this.visible = isRendered(el);
+    this.disposers = [];
+    this.listen();
+  }
+
+  listen() {
+    const el = this.el;
+    const on = (target, type, fn, opts) => {
+      target.addEventListener(type, fn, opts);
+      this.disposers.push(() => target.removeEventListener(type, fn, opts));
+    };
+    on(el, 'input', (e) => this.onChange(true, e));
+    on(el, 'compositionstart', () => { this.composing = true; });
+    on(el, 'compositionend', () => { this.composing = false; this.onChange(false); });
+    if (this.adapter.kind === 'contenteditable') {
+      // Editors change their DOM without input events too (undo, toolbar, API calls).
+      const mo = new this.win.MutationObserver(() => { this.adapter.invalidate(); this.onChange(false); });
+      mo.observe(el, { childList: true, subtree: true, characterData: true });
+      this.disposers.push(() => mo.disconnect());
+    } else {
+      on(el, 'scroll', () => this.driver.requestLayout(), { passive: true });
+      // Programmatic value changes fire no event; notice them when the field is used.
+      on(el, 'focus', () => this.syncValue());
+      on(el, 'keyup', () => this.syncValue());
+    }
+    const io = new this.win.IntersectionObserver((entries) => {
+      const e = entries[entries.length - 1];
+      const vis = e.isIntersecting && isRendered(el);
+      if (vis === this.visible) return;
+      this.visible = vis;
+      if (vis) { if (this.dirty) this.schedule(); this.render(); } else this.render();
+    });
+    io.observe(el);
+    this.disposers.push(() => io.disconnect());
+    if (this.adapter.kind !== 'contenteditable') {
+      const ro = new this.win.ResizeObserver(() => this.driver.requestLayout());
+      ro.observe(el);
+      this.disposers.push(() => ro.disconnect());
+    }
+  }
+
+  dispose() {
+    for (const d of this.disposers) d();
+    clearTimeout(this.timer);
+    this.driver.highlightsFor(this.doc)?.clear(this);
+    this.mirror?.dispose();
+    this.mirror = null;
+  }
+
+  syncValue() {
+    if (this.adapter.kind !== 'contenteditable' && this.el.value !== this.text) this.onChange(false);
+  }
+
+  /** The text changed (or may have). `fromInput`: a user keystroke, timed for the latency marks. */
+  onChange(fromInput, e) {
+    this.version++;
+    if (fromInput) {
+      this.pendingInputs.push(now());
+      if (e && e.isComposing) this.composing = true;
+    }
+    if (this.adapter.kind !== 'contenteditable') this.shiftFindings(this.el.value);
+    if (this.composing) return;
+    this.schedule();
+  }
+
+  /** Keeps textarea/input underlines on their words while a new check is pending. */
+  shiftFindings(next) {
+    const prev = this.text;
+    if (prev === next) return;
+    let p = 0;
+    const max = Math.min(prev.length, next.length);
+    while (p < max && prev.charCodeAt(p) === next.charCodeAt(p)) p++;
+    let s = 0;
+    while (s < max - p && prev.charCodeAt(prev.length - 1 - s) === next.charCodeAt(next.length - 1 - s)) s++;
+    const oldEnd = prev.length - s, delta = next.length - prev.length;
+    this.findings = this.findings
+      .filter((d) => d.end <= p || d.start >= oldEnd)
+      .map((d) => (d.start >= oldEnd ? { ...d, start: d.start + delta, end: d.end + delta } : d));
+    this.text = next;
+    this.render();
+  }
+
+  schedule() {
+    if (!this.driver.active) { this.dirty = true; return; }
+    if (!this.visible) { this.dirty = true; return; }
+    if (this.inflight) { this.rerun = true; return; }
+    if (this.timer) return;
+    const wait = this.lastStart + THROTTLE_MS - now();
+    if (wait <= 0) this.run();
+    else this.timer = setTimeout(() => { this.timer = null; this.schedule(); }, wait);
+  }
+
+  async run() {
+    this.lastStart = now();
+    this.dirty = false;
+    const version = this.version;
+    const text = this.adapter.text();
+    const inputs = this.pendingInputs;
+    this.pendingInputs = [];
+    performance.mark('conduct:check');
+    const driver = this.driver;
+    const cacheKey = `${driver.gen}|${quickHash(text)}`;
+    let diags = driver.cache.get(cacheKey);
+    if (!diags) {
+      const id = ++requestSeq;
+      this.reqId = id;
+      this.inflight = true;
+      let res;
+      try {
+        res = await request({ kind: 'check', id, text, host: HOST });
+      } catch (e) {
+        this.inflight = false;
+        if (!contextInvalidated()) console.debug('conduct: check failed', e);
+        this.pendingInputs.unshift(...inputs);
+        return;
+      }
+      this.inflight = false;
+      if (res.id !== this.reqId) return;                       // a newer request owns this field
+      if (!res.active) { driver.setActive(false, res.gen); return; }
+      if (res.gen !== driver.gen) driver.setGen(res.gen);
+      diags = res.diagnostics;
+      driver.cache.set(`${res.gen}|${quickHash(text)}`, diags);
+    }
+    // Drop the result if the text changed while it was computed (a rerun is scheduled).
+    const stale = version !== this.version && this.adapter.text() !== text;
+    if (stale) {
+      this.pendingInputs.unshift(...inputs);
+      this.rerun = false;
+      this.schedule();
+      return;
+    }
+    this.checkedVersion = version;
+    this.findings = diags;
+    this.text = text;
+    this.render();
+    if (inputs.length) {
+      this.win.requestAnimationFrame(() => {
+        const t = now();
+        for (const t0 of inputs) {
+          try { performance.measure('conduct:latency', { start: t0, end: t }); } catch { /* old browser */ }
+        }
+      });
+    }
+    performance.mark('conduct:rendered');
+    if (this.rerun) { this.rerun = false; this.schedule(); }
+  }
+
+  /** Draws the current findings (or nothing when invisible / inactive). */
+  render() {
+    const show = this.driver.active && this.visible;
+    const items = show ? this.findings : [];
+    if (this.adapter.kind === 'contenteditable') {
+      const hl = this.driver.highlightsFor(this.doc);
+      const rn = this.el.getRootNode();
+      if (rn.nodeType === 11 && rn.host) ensureHighlightStyles(rn);
+      this.ranges = items.map((d) => this.adapter.range(d.start, d.end));
+      hl.set(this, this.ranges.map((range, i) => ({ range, severity: items[i].severity })).filter((x) => x.range));
+    } else {
+      if (!items.length && !this.mirror) return;
+      if (!this.mirror) this.mirror = new Mirror(this.driver.ensureOverlay(), this.el);
+      let pos = 0;
+      const marks = [];
+      items.forEach((d, index) => { if (d.start >= pos) { marks.push({ ...d, index }); pos = d.end; } });
+      this.mirror.render(this.text, marks);
+      const o = this.driver.offsetOf(this.win);
+      this.mirror.position(o.x, o.y);
+    }
+    this.driver.afterRender(this);
+  }
+
+  /** Client rects of finding `i` in the driver's viewport. */
+  rects(i) {
+    if (this.mirror) return this.mirror.rects(i);
+    const r = this.ranges[i];
+    if (!r) return [];
+    const o = this.driver.offsetOf(this.win);
+    return [...r.getClientRects()].map((x) => new DOMRect(x.left + o.x, x.top + o.y, x.width, x.height));
+  }
+
+  setActive(i) {
+    if (this.mirror) this.mirror.setActive(i);
+    else this.driver.highlightsFor(this.doc).setActive(i >= 0 ? this.ranges[i] : null);
+  }
+
+  /** Puts the caret at `offset` and focuses the field (after the popover closes). */
+  focusAt(offset) {
+    if (this.adapter.kind === 'contenteditable') {
+      const r = this.adapter.range(offset, offset);
+      this.el.focus({ preventScroll: true });
+      if (r) {
+        const sel = this.win.getSelection();
+        sel.removeAllRanges();
+        sel.addRange(r);
+      }
+    } else {
+      this.el.focus({ preventScroll: true });
+      try { this.el.setSelectionRange(offset, offset); } catch { /* not a text control any more */ }
+    }
+  }
+
+  /** Brings finding i into view (keyboard navigation). */
+  reveal(i) {
+    const d = this.findings[i];
+    if (!d) return;
+    if (this.adapter.kind !== 'contenteditable') {
+      // Selecting scrolls the textarea to the finding; the caret ends after it.
+      this.el.focus({ preventScroll: true });
+      this.el.setSelectionRange(d.start, d.end);
+      this.el.setSelectionRange(d.end, d.end);
+      this.driver.layoutNow();
+    } else {
+      this.ranges[i]?.startContainer?.parentElement?.scrollIntoView?.({ block: 'nearest' });
+    }
+  }
+}
+
+function isRendered(el) {
+  if (!el.isConnected) return false;
+  const r = el.getBoundingClientRect();
+  return r.width > 0 && r.height > 0;
+}
+
+class Driver {
+  constructor(doc) {
+    this.doc = doc;
+    this.win = doc.defaultView;
+    this.fields = new Map();          // element → Field
+    this.scopes = new WeakSet();      // Documents and ShadowRoots being watched
+    this.frameDocs = new Set();       // same-origin iframe documents we drive
+    this.highlights = new WeakMap();  // Document → Highlights
+    this.cache = new ResultCache(CACHE_SIZE);
+    this.overlay = null;
+    this.popover = null;
+    this.active = false;
+    this.gen = '';
+    this.focused = null;
+    this.layoutQueued = false;
+    this.hover = { timer: null, hideTimer: null, key: null };
+    this.keyboardOpen = false;
+  }
+
+  async start() {
+    try {
+      const res = await request({ kind: 'hello', host: HOST });
+      this.gen = res.gen;
+      this.active = res.active;
+    } catch (e) {
+      if (!contextInvalidated()) console.debug('conduct: worker unavailable', e);
+    }
+    this.attachScope(this.doc);
+    chrome.storage.onChanged.addListener((changes, area) => {
+      if (area === 'local' && changes[STORAGE.state]) {
+        const gen = changes[STORAGE.state].newValue?.gen;
+        if (gen && gen !== this.gen) this.refresh();
+      }
+    });
+    setInterval(() => this.tick(), 400);
+  }
+
+  /** The policy or settings changed: ask again whether this site is on, and recheck everything. */
+  async refresh() {
+    try {
+      const res = await request({ kind: 'hello', host: HOST });
+      this.setGen(res.gen);
+      this.setActive(res.active, res.gen, true);
+    } catch { /* worker will come back; the next edit retries */ }
+  }
+
+  setGen(gen) {
+    if (gen === this.gen) return;
+    this.gen = gen;
+    this.cache.clear();
+  }
+
+  setActive(active, gen, recheck = false) {
+    if (gen) this.setGen(gen);
+    const changed = active !== this.active;
+    this.active = active;
+    if (!active) {
+      this.popover?.hide();
+      for (const f of this.fields.values()) { f.dirty = true; f.render(); }
+      this.reportFocused();
+    } else if (changed || recheck) {
+      for (const f of this.fields.values()) { f.lastStart = -Infinity; f.schedule(); }
+    }
+  }
+
+  ensureOverlay() {
+    if (!this.overlay) {
+      this.overlay = new OverlayHost(this.doc);
+      this.popover = new Popover(this.overlay, {
+        apply: (f, d, s) => this.apply(f, d, s),
+        ignore: (f, d) => this.ignore(f, d),
+        disableRule: (f, d) => this.disableRule(f, d),
+        disableSite: () => this.disableSite(),
+        close: (f, returnFocus) => {
+          f.setActive(-1);
+          if (returnFocus && this.popoverDiag) f.focusAt(this.popoverDiag.end);
+          this.popoverDiag = null;
+          this.keyboardOpen = false;
+        },
+      });
+      this.overlay.shadow.addEventListener('keydown', (e) => {
+        if (isShortcut(e) && this.popover.field) { e.preventDefault(); this.cycle(this.popover.field, e.shiftKey && e.ctrlKey ? -1 : 1); }
+      });
+    }
+    this.overlay.attach();
+    return this.overlay;
+  }
+
+  highlightsFor(doc) {
+    let h = this.highlights.get(doc);
+    if (!h) { h = new Highlights(doc); this.highlights.set(doc, h); }
+    return h;
+  }
+
+  /** Offset of `win`'s viewport inside the driver's viewport (same-origin frames only). */
+  offsetOf(win) {
+    let x = 0, y = 0, w = win;
+    while (w && w !== this.win) {
+      const fe = w.frameElement;
+      if (!fe) break;
+      const r = fe.getBoundingClientRect();
+      const cs = w.parent.getComputedStyle(fe);
+      x += r.left + fe.clientLeft + parseFloat(cs.paddingLeft || '0');
+      y += r.top + fe.clientTop + parseFloat(cs.paddingTop || '0');
+      w = w.parent;
+    }
+    return { x, y };
+  }
+
+  // ---- discovery ------------------------------------------------------------------------
+
+  attachScope(scope) {
+    if (this.scopes.has(scope)) return;
+    this.scopes.add(scope);
+    const doc = scope.nodeType === 9 ? scope : scope.ownerDocument;
+    const win = doc.defaultView;
+    const mo = new win.MutationObserver((records) => this.onMutations(records));
+    mo.observe(scope, { childList: true, subtree: true, attributes: true, attributeFilter: ['contenteditable', 'type', 'disabled', 'readonly'] });
+    if (scope.nodeType === 9) this.listenDocument(doc);
+    this.scan(scope);
+  }
+
+  listenDocument(doc) {
+    const opts = { capture: true, passive: true };
+    doc.addEventListener('focusin', (e) => this.onFocus(e), true);
+    doc.addEventListener('keydown', (e) => this.onKeyDown(e), true);
+    doc.addEventListener('mousemove', (e) => this.onMouseMove(e, doc), opts);
+    doc.addEventListener('scroll', () => this.requestLayout(), opts);
+    doc.addEventListener('mousedown', (e) => this.onMouseDown(e, doc), opts);
+    doc.defaultView.addEventListener('resize', () => this.requestLayout(), { passive: true });
+  }
+
+  scan(root) {
+    if (root.nodeType === 1) this.consider(root);
+    const doc = root.nodeType === 9 ? root : root.ownerDocument;
+    if (doc.designMode === 'on' && doc.body) this.consider(doc.body);
+    const walker = doc.createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
+    let el = walker.nextNode();
+    while (el) {
+      this.consider(el);
+      if (el.shadowRoot) this.attachScope(el.shadowRoot);
+      const tag = el.localName;
+      if (tag === 'iframe' || tag === 'frame') this.attachFrame(el);
+      el = walker.nextNode();
+    }
+  }
+
+  consider(el) {
+    if (this.fields.has(el)) return;
+    if (isTextControl(el)) { this.addField(el, new TextControlAdapter(el)); return; }
+    if (el.isContentEditable || (el.ownerDocument.designMode === 'on' && el === el.ownerDocument.body)) {
+      const host = editingHost(el);
+      if (host && !this.fields.has(host)) this.addField(host, new EditableAdapter(host));
+    }
+  }
+
+  addField(el, adapter) {
+    const f = new Field(this, el, adapter);
+    this.fields.set(el, f);
+    if (this.active && f.visible) f.schedule();
+    return f;
+  }
+
+  attachFrame(iframe) {
+    if (iframe.__conductFrame) { this.attachFrameDoc(iframe); return; }
+    iframe.__conductFrame = true;
+    iframe.addEventListener('load', () => this.attachFrameDoc(iframe));
+    this.attachFrameDoc(iframe);
+  }
+
+  attachFrameDoc(iframe) {
+    let doc = null;
+    try { doc = iframe.contentDocument; } catch { /* cross-origin: its own content script drives it */ }
+    if (!doc || !doc.documentElement || this.scopes.has(doc)) return;
+    this.frameDocs.add(doc);
+    this.attachScope(doc);
+  }
+
+  onMutations(records) {
+    let removed = false;
+    for (const r of records) {
+      if (r.type === 'attributes') { this.consider(r.target); continue; }
+      for (const n of r.addedNodes) if (n.nodeType === 1) this.scan(n);
+      if (r.removedNodes.length) removed = true;
+    }
+    if (removed) this.prune();
+  }
+
+  prune() {
+    for (const [el, f] of this.fields) {
+      const gone = !el.isConnected
+        || (f.adapter.kind === 'contenteditable' && !el.isContentEditable && el.ownerDocument.designMode !== 'on');
+      if (gone) { f.dispose(); this.fields.delete(el); if (this.focused === f) this.focused = null; }
+    }
+    for (const doc of this.frameDocs) if (!doc.defaultView) this.frameDocs.delete(doc);
+  }
+
+  /** Finds the field an event happened in (through open shadow roots). */
+  fieldOf(e) {
+    const path = e.composedPath();
+    for (const n of path) {
+      if (n.nodeType !== 1) continue;
+      const f = this.fields.get(n);
+      if (f) return f;
+      if (isTextControl(n) || n.isContentEditable) {
+        this.consider(n);
+        const host = isTextControl(n) ? n : editingHost(n);
+        if (host && this.fields.get(host)) return this.fields.get(host);
+      }
+      // A shadow root we have not seen (attached after its host was inserted).
+      if (n.shadowRoot && !this.scopes.has(n.shadowRoot)) this.attachScope(n.shadowRoot);
+    }
+    return null;
+  }
+
+  onFocus(e) {
+    const f = this.fieldOf(e);
+    if (!f) return;
+    this.focused = f;
+    f.syncValue();
+    if (f.dirty && this.active) f.schedule();
+    this.reportFocused();
+  }
+
+  afterRender(f) {
+    if (f === this.focused || (!this.focused && this.doc.hasFocus())) { this.focused = f; this.reportFocused(); }
+    const p = this.popover;
+    if (p && p.open && p.field === f) {
+      const i = f.findings.findIndex((d) => d.key === this.popoverDiag?.key);
+      if (i < 0) p.hide(false);
+      else { p.index = i; const a = anchorOf(f.rects(i)); if (a) p.place(a); }
+    }
+  }
+
+  reportFocused() {
+    clearTimeout(this.reportTimer);
+    this.reportTimer = setTimeout(() => {
+      const f = this.focused;
+      const counts = this.active && f ? countByCategory(f.findings) : null;
+      request({ kind: 'field-state', host: HOST, counts }).catch(() => {});
+    }, 50);
+  }
+
+  // ---- layout --------------------------------------------------------------------------
+
+  requestLayout() {
+    if (this.layoutQueued) return;
+    this.layoutQueued = true;
+    this.win.requestAnimationFrame(() => { this.layoutQueued = false; this.layoutNow(); });
+  }
+
+  layoutNow() {
+    for (const f of this.fields.values()) {
+      if (f.mirror) { const o = this.offsetOf(f.win); f.mirror.position(o.x, o.y); }
+    }
+    const p = this.popover;
+    if (p && p.open && p.field) {
+      const a = anchorOf(p.field.rects(p.index));
+      if (a) p.place(a); else if (!this.keyboardOpen) p.hide(false);
+    }
+  }
+
+  tick() {
+    if (contextInvalidated()) return;
+    // Layout can change without any event we see (content above the field grew, fonts loaded).
+    let mirrors = false;
+    for (const f of this.fields.values()) if (f.mirror && f.findings.length) { mirrors = true; break; }
+    if (mirrors) this.requestLayout();
+    // Late iframe documents (written after load) and late shadow roots.
+    for (const el of this.doc.querySelectorAll('iframe')) this.attachFrameDoc(el);
+  }
+
+  // ---- popover --------------------------------------------------------------------------
+
+  hitTest(x, y) {
+    for (const f of this.fields.values()) {
+      if (!f.findings.length || !f.visible || !this.active) continue;
+      for (let i = 0; i < f.findings.length; i++) {
+        for (const r of f.rects(i)) {
+          if (x >= r.left && x <= r.right && y >= r.top - 1 && y <= r.bottom + 2) return { f, i };
+        }
+      }
+    }
+    return null;
+  }
+
+  onMouseMove(e, doc) {
+    if (!this.active) return;
+    const o = this.offsetOf(doc.defaultView);
+    const x = e.clientX + o.x, y = e.clientY + o.y;
+    if (this.popover?.open && this.popover.contains(x, y)) { clearTimeout(this.hover.hideTimer); return; }
+    const hit = this.hitTest(x, y);
+    const key = hit ? `${hit.i}:${hit.f.findings[hit.i].key}` : null;
+    if (hit) {
+      clearTimeout(this.hover.hideTimer);
+      if (key === this.hover.key) return;
+      this.hover.key = key;
+      clearTimeout(this.hover.timer);
+      this.hover.timer = setTimeout(() => this.showFor(hit.f, hit.i, { focus: false }), HOVER_DELAY_MS);
+    } else {
+      this.hover.key = null;
+      clearTimeout(this.hover.timer);
+      if (this.popover?.open && !this.keyboardOpen && !this.hover.hideTimer) {
+        this.hover.hideTimer = setTimeout(() => {
+          this.hover.hideTimer = null;
+          if (!this.popover.hovering) this.popover.hide(false);
+        }, HIDE_DELAY_MS);
+      }
+    }
+  }
+
+  onMouseDown(e, doc) {
+    const p = this.popover;
+    if (!p || !p.open) return;
+    const o = this.offsetOf(doc.defaultView);
+    if (!p.contains(e.clientX + o.x, e.clientY + o.y)) p.hide(false);
+  }
+
+  showFor(f, i, { focus }) {
+    const rects = f.rects(i);
+    const anchor = anchorOf(rects);
+    if (!anchor) return;
+    const overlay = this.ensureOverlay();
+    overlay.attach();
+    if (this.popover.field && this.popover.field !== f) this.popover.field.setActive(-1);
+    this.popoverDiag = f.findings[i];
+    this.keyboardOpen = focus;
+    f.setActive(i);
+    this.popover.show(f, i, anchor, { focus });
+  }
+
+  onKeyDown(e) {
+    if (!isShortcut(e)) {
+      if (e.key === 'Escape' && this.popover?.open) this.popover.hide(true);
+      return;
+    }
+    const f = this.fieldOf(e);
+    if (!f || !f.findings.length || !this.active) return;
+    e.preventDefault();
+    e.stopPropagation();
+    this.cycle(f, 1);
+  }
+
+  /** Alt+Shift+K: opens the popover on the next finding of the field, keyboard focus inside it. */
+  cycle(f, dir) {
+    const n = f.findings.length;
+    if (!n) return;
+    let i;
+    if (this.popover?.open && this.popover.field === f) i = (this.popover.index + dir + n) % n;
+    else {
+      const caret = caretOf(f);
+      i = f.findings.findIndex((d) => d.end >= caret);
+      if (i < 0) i = 0;
+    }
+    f.reveal(i);
+    this.showFor(f, i, { focus: true });
+  }
+
+  async apply(f, d, s) {
+    this.popover.hide(false);
+    const current = f.adapter.text();
+    if (current.slice(d.start, d.end) !== d.text) { f.schedule(); return; }
+    performance.mark('conduct:apply');
+    await f.adapter.replace(d.start, d.end, s);
+    f.onChange(false);
+  }
+
+  async ignore(f, d) {
+    this.popover.hide(true);
+    f.findings = f.findings.filter((x) => x.key !== d.key);
+    f.render();
+    try { await request({ kind: 'ignore', key: d.key }); } catch (e) { console.debug('conduct: ignore failed', e); }
+  }
+
+  async disableRule(f, d) {
+    this.popover.hide(true);
+    for (const g of this.fields.values()) { g.findings = g.findings.filter((x) => x.rule !== d.rule); g.render(); }
+    try { await request({ kind: 'set-rule', rule: d.rule, enabled: false }); } catch (e) { console.debug('conduct: set-rule failed', e); }
+  }
+
+  async disableSite() {
+    this.popover.hide(true);
+    this.setActive(false);
+    try { await request({ kind: 'set-site', host: HOST, enabled: false }); } catch (e) { console.debug('conduct: set-site failed', e); }
+  }
+}
+
+function isShortcut(e) {
+  return e.altKey && e.shiftKey && !e.metaKey && (e.code === 'KeyK' || e.key === 'K' || e.key === 'k');
+}
+
+function anchorOf(rects) {
+  const rs = rects.filter((r) => r.width > 0 || r.height > 0);
+  if (!rs.length) return null;
+  const r = rs[0];
+  return { left: r.left, top: r.top, bottom: rs[rs.length - 1].bottom, right: r.right };
+}
+
+function caretOf(f) {
+  if (f.adapter.kind !== 'contenteditable') return f.el.selectionStart ?? 0;
+  const sel = f.win.getSelection();
+  if (!sel || !sel.rangeCount) return 0;
+  const r = sel.getRangeAt(0);
+  const { segs } = f.adapter.build();
+  const seg = segs.find((s) => s.node === r.startContainer);
+  return seg ? seg.start + r.startOffset : 0;
+}
+
+function parentDrives() {
+  try { return !!window.frameElement; } catch { return false; }
+}
+
+if (!parentDrives() && !globalThis.__conductDriver) {
+  const driver = new Driver(document);
+  globalThis.__conductDriver = driver;
+  driver.start();
+}
