@@ -1,1 +1,313 @@
-//! placeholder
+//! # conduct-wasm
+//!
+//! WebAssembly bindings for [`conduct_rules`], built with `wasm-bindgen --target web` into
+//! `crates/conduct-wasm/pkg` (see `scripts/build-wasm.sh`). From JavaScript:
+//!
+//! ```js
+//! import { initSync, Checker, version } from './conduct_wasm.js';
+//! initSync({ module: wasmBytes });
+//! const checker = new Checker();            // or new Checker(policyTomlOrJson)
+//! for (const d of checker.check(text)) {    // spans in UTF-16 code units
+//!   console.log(d.rule, text.slice(d.start, d.end), d.message);
+//! }
+//! ```
+//!
+//! Findings cross the JS boundary as one JSON string parsed by `JSON.parse` (measured the
+//! cheapest of serde-wasm-bindgen, js-sys objects and JSON; see `BENCHMARKS.md`).
+
+#![warn(missing_docs)]
+
+mod utf16;
+
+use conduct_rules::{Category, CheckOptions, Diagnostic, Lang, Severity};
+use js_sys::JsString;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+pub use utf16::{utf16_len, utf16_spans};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** Language of messages and suggestions: `auto` = Chinese when the finding's sentence contains Chinese. */
+export type Lang = "auto" | "zh" | "en";
+/** What the norms forbid. */
+export type Category = "disrespect" | "commitment" | "disclosure";
+/** How serious a finding is (`info` < `warning` < `error`). */
+export type Severity = "info" | "warning" | "error";
+
+/** One finding of `Checker.check`. */
+export interface Diagnostic {
+  /** Stable rule id, e.g. `commitment.guarantee`. */
+  rule: string;
+  category: Category;
+  /** Sub-kind where useful (disclosure: price / salary / defect / internal). */
+  kind: string | null;
+  /** Effective severity (after policy). */
+  severity: Severity;
+  /** Start of the span in UTF-16 code units (`text.slice(start, end)`). */
+  start: number;
+  /** End of the span in UTF-16 code units. */
+  end: number;
+  /** The flagged text, equal to `text.slice(start, end)`. */
+  text: string;
+  /** What is wrong, in the chosen language. */
+  message: string;
+  /** The norm the rule enforces. */
+  norm: string;
+  /** Professional replacements for the span, in the chosen language. */
+  suggestions: string[];
+}
+
+/** A rule as listed by `Checker.rules()` and `Checker.explain(id)`. */
+export interface RuleInfo {
+  id: string;
+  /** The pack (or `policy`) it comes from. */
+  pack: string;
+  category: Category;
+  kind: string | null;
+  /** Effective severity (after policy). */
+  severity: Severity;
+  /** One-line English summary. */
+  summary: string;
+  message_zh: string;
+  message_en: string;
+  norm: string;
+  suggestions_zh: string[];
+  suggestions_en: string[];
+  /** Examples the rule must flag. */
+  flag: string[];
+  /** Examples that must not be flagged. */
+  allow: string[];
+  /** False when the policy turned the rule (or its category) off. */
+  enabled: boolean;
+}
+"#;
+
+/// The crate version (the same as the engine's).
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// A checker with the built-in rule packs and an optional organisation policy.
+///
+/// Build it once (it compiles every rule into one automaton) and call [`Checker::check`] on every
+/// keystroke.
+#[wasm_bindgen]
+pub struct Checker {
+    inner: conduct_rules::Checker,
+}
+
+/// One finding as it is serialised for JavaScript (spans already in UTF-16 units).
+#[derive(Serialize)]
+pub struct Finding<'a> {
+    /// Rule id.
+    pub rule: &'a str,
+    /// Category.
+    pub category: Category,
+    /// Sub-kind.
+    pub kind: Option<&'a str>,
+    /// Severity.
+    pub severity: Severity,
+    /// Start, UTF-16 code units.
+    pub start: u32,
+    /// End, UTF-16 code units.
+    pub end: u32,
+    /// The flagged text.
+    pub text: &'a str,
+    /// Message.
+    pub message: &'a str,
+    /// Norm.
+    pub norm: &'a str,
+    /// Suggestions.
+    pub suggestions: &'a [String],
+}
+
+/// Builds the findings of `text` with UTF-16 spans from the engine's byte spans (one pass).
+pub fn findings<'a>(text: &'a str, diags: &'a [Diagnostic]) -> Vec<Finding<'a>> {
+    let spans: Vec<(usize, usize)> = diags.iter().map(|d| (d.start, d.end)).collect();
+    let units = utf16_spans(text, &spans);
+    diags
+        .iter()
+        .zip(units)
+        .map(|(d, (start, end))| Finding {
+            rule: &d.rule,
+            category: d.category,
+            kind: d.kind.as_deref(),
+            severity: d.severity,
+            start,
+            end,
+            text: d.text(text),
+            message: &d.message,
+            norm: &d.norm,
+            suggestions: &d.suggestions,
+        })
+        .collect()
+}
+
+/// Parses the `lang` argument (`undefined`/`null` = auto).
+pub fn parse_lang(lang: Option<String>) -> Result<Lang, String> {
+    match lang.as_deref() {
+        None => Ok(Lang::Auto),
+        Some(s) => s.parse(),
+    }
+}
+
+fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
+    // Serialising plain structs of strings and numbers cannot fail.
+    serde_json::to_string(value).unwrap_or_else(|_| "null".to_string())
+}
+
+fn parse_json(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap_or(JsValue::UNDEFINED)
+}
+
+impl Checker {
+    /// Runs the engine on `text`: the text (lossily converted from JS: a lone surrogate becomes
+    /// U+FFFD, which is also one UTF-16 unit, so offsets stay right) and its findings.
+    fn run(&self, text: &JsString, lang: Option<String>) -> Result<(String, Vec<Diagnostic>), JsError> {
+        let lang = parse_lang(lang).map_err(|e| JsError::new(&e))?;
+        let text = String::from(text);
+        let diags = self.inner.check_with(&text, &CheckOptions { lang, min_severity: None });
+        Ok((text, diags))
+    }
+}
+
+/// Where the converted text has U+FFFD inside a span (a lone surrogate in the JS string, or a real
+/// U+FFFD), `text` must come from the JS string itself to equal `text.slice(start, end)`.
+fn fix_replaced_texts(array: &JsValue, js_text: &JsString, findings: &[Finding]) {
+    for (i, f) in findings.iter().enumerate().filter(|(_, f)| f.text.contains('\u{FFFD}')) {
+        if let Ok(obj) = js_sys::Reflect::get_u32(array, i as u32) {
+            let _ = js_sys::Reflect::set(&obj, &"text".into(), &js_text.slice(f.start, f.end));
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl Checker {
+    /// A checker with the built-in packs and, when given (and not blank), the policy `policy`
+    /// (TOML, or JSON when it starts with `{`; see `docs/policy.md`).
+    ///
+    /// # Errors
+    /// Throws a JS `Error` whose message is the engine's located one-line error, e.g.
+    /// `policy:3:1: key `rules.x`: unknown rule `x``.
+    #[wasm_bindgen(constructor)]
+    pub fn new(policy: Option<String>) -> Result<Checker, JsError> {
+        let inner = match policy.as_deref().filter(|p| !p.trim().is_empty()) {
+            None => conduct_rules::Checker::new(),
+            Some(p) => conduct_rules::Checker::with_policy_str("policy", p),
+        }
+        .map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(Checker { inner })
+    }
+
+    /// Checks `text`. Returns the findings sorted by start, with `start`/`end` in UTF-16 code
+    /// units of `text`. `lang` picks the message language: `auto` (default), `zh` or `en`.
+    ///
+    /// # Errors
+    /// Throws when `lang` is not one of `auto`, `zh`, `en`.
+    #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
+    pub fn check(
+        &self,
+        text: &JsString,
+        #[wasm_bindgen(unchecked_param_type = "Lang | null")] lang: Option<String>,
+    ) -> Result<JsValue, JsError> {
+        let (rust_text, diags) = self.run(text, lang)?;
+        let found = findings(&rust_text, &diags);
+        let array = parse_json(&to_json(&found));
+        if rust_text.contains('\u{FFFD}') {
+            fix_replaced_texts(&array, text, &found);
+        }
+        Ok(array)
+    }
+
+    /// Every rule (enabled or not), in pack order.
+    #[wasm_bindgen(unchecked_return_type = "RuleInfo[]")]
+    pub fn rules(&self) -> JsValue {
+        let rules: Vec<_> = self.inner.rules().collect();
+        parse_json(&to_json(&rules))
+    }
+
+    /// The rule with this id, or `undefined`.
+    #[wasm_bindgen(unchecked_return_type = "RuleInfo | undefined")]
+    pub fn explain(&self, id: &str) -> JsValue {
+        match self.inner.rule(id) {
+            Some(info) => parse_json(&to_json(info)),
+            None => JsValue::UNDEFINED,
+        }
+    }
+}
+
+/// Alternative result transfers, compiled only with the `transfer-bench` feature to measure them
+/// against the shipped JSON path (`scripts/bench-wasm.sh --transfer`).
+#[cfg(feature = "transfer-bench")]
+#[wasm_bindgen]
+impl Checker {
+    /// Check and UTF-16 conversion without returning findings: only their number.
+    #[wasm_bindgen(js_name = checkCount)]
+    pub fn check_count(&self, text: &JsString, lang: Option<String>) -> Result<u32, JsError> {
+        let (rust_text, diags) = self.run(text, lang)?;
+        Ok(findings(&rust_text, &diags).len() as u32)
+    }
+
+    /// Findings as a JSON string (the caller parses).
+    #[wasm_bindgen(js_name = checkJsonString)]
+    pub fn check_json_string(&self, text: &JsString, lang: Option<String>) -> Result<String, JsError> {
+        let (rust_text, diags) = self.run(text, lang)?;
+        Ok(to_json(&findings(&rust_text, &diags)))
+    }
+
+    /// Findings through serde-wasm-bindgen (JSON-compatible serializer: `null` for no kind).
+    #[wasm_bindgen(js_name = checkSerde)]
+    pub fn check_serde(&self, text: &JsString, lang: Option<String>) -> Result<JsValue, JsError> {
+        let (rust_text, diags) = self.run(text, lang)?;
+        let ser = serde_wasm_bindgen::Serializer::json_compatible();
+        findings(&rust_text, &diags).serialize(&ser).map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// Findings built with js-sys `Object`/`Array` and `Reflect::set`, strings cached per rule.
+    #[wasm_bindgen(js_name = checkObjects)]
+    pub fn check_objects(&self, text: &JsString, lang: Option<String>) -> Result<JsValue, JsError> {
+        use js_sys::{Array, Object, Reflect};
+        let (rust_text, diags) = self.run(text, lang)?;
+        let found = findings(&rust_text, &diags);
+        let keys: Vec<JsValue> =
+            ["rule", "category", "kind", "severity", "start", "end", "text", "message", "norm", "suggestions"]
+                .iter()
+                .map(|k| JsValue::from_str(k))
+                .collect();
+        let mut cache: std::collections::HashMap<(&str, &str), [JsValue; 6]> = std::collections::HashMap::new();
+        let out = Array::new_with_length(found.len() as u32);
+        for (i, f) in found.iter().enumerate() {
+            let strings = cache.entry((f.rule, f.message)).or_insert_with(|| {
+                [
+                    JsValue::from_str(f.rule),
+                    JsValue::from_str(f.category.as_str()),
+                    f.kind.map_or(JsValue::NULL, JsValue::from_str),
+                    JsValue::from_str(f.severity.as_str()),
+                    JsValue::from_str(f.message),
+                    JsValue::from_str(f.norm),
+                ]
+            });
+            let o = Object::new();
+            let sugg: Array = f.suggestions.iter().map(|s| JsValue::from_str(s)).collect();
+            let values = [
+                &strings[0],
+                &strings[1],
+                &strings[2],
+                &strings[3],
+                &JsValue::from(f.start),
+                &JsValue::from(f.end),
+                &JsValue::from_str(f.text),
+                &strings[4],
+                &strings[5],
+                &sugg.into(),
+            ];
+            for (k, v) in keys.iter().zip(values) {
+                let _ = Reflect::set(&o, k, v);
+            }
+            out.set(i as u32, o.into());
+        }
+        Ok(out.into())
+    }
+}

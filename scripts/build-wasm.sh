@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Builds the wasm package: cargo (profile `wasm`: opt-level z, lto, panic=abort) → wasm-bindgen
+# --target web → npm binaryen's wasm-opt -Oz (Debian's binaryen 108 corrupts wasm-bindgen 0.2.130
+# output, see ../shared/TOOLCHAIN.md).
+#
+#   scripts/build-wasm.sh                   → crates/conduct-wasm/pkg/ and extension/wasm/
+#   scripts/build-wasm.sh --transfer-bench  → target/conduct-wasm-transfer-bench/ only (adds the
+#                                             alternative result transfers measured by bench/)
+# Needs what scripts/setup.sh installs (wasm32 target, wasm-bindgen CLI) and npm; installs
+# scripts/wasm-tools' npm packages itself when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+log() { printf '[build-wasm] %s\n' "$*" >&2; }
+die() { printf '[build-wasm] error: %s\n' "$*" >&2; exit 1; }
+
+FEATURES=()
+PKG=crates/conduct-wasm/pkg
+EXT=extension/wasm
+case "${1:-}" in
+  "") ;;
+  --transfer-bench) FEATURES=(--features transfer-bench); PKG=target/conduct-wasm-transfer-bench; EXT= ;;
+  *) die "unknown argument $1 (expected nothing or --transfer-bench)" ;;
+esac
+
+# --- tools -------------------------------------------------------------------------------
+want=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
+[ -n "$want" ] || die "could not read the wasm-bindgen pin from Cargo.toml"
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+[ "$have" = "$want" ] || die "wasm-bindgen CLI ${have:-missing}, need $want: run scripts/setup.sh"
+rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
+  || die "the wasm32-unknown-unknown target is missing: run scripts/setup.sh"
+TOOLS=scripts/wasm-tools
+WASM_OPT=$TOOLS/node_modules/.bin/wasm-opt
+if [ ! -x "$WASM_OPT" ] || [ $TOOLS/package-lock.json -nt $TOOLS/node_modules/.package-lock.json ]; then
+  log "installing npm binaryen (scripts/wasm-tools)"
+  (cd $TOOLS && npm ci --no-audit --no-fund --silent)
+fi
+
+# --- build -------------------------------------------------------------------------------
+log "cargo build --profile wasm ${FEATURES[*]}"
+cargo build --profile wasm --target wasm32-unknown-unknown -p conduct-wasm ${FEATURES[@]+"${FEATURES[@]}"}
+TARGET_DIR=$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
+RAW=$TARGET_DIR/wasm32-unknown-unknown/wasm/conduct_wasm.wasm
+
+STAGE=$(mktemp -d)
+trap 'rm -rf "$STAGE"' EXIT
+log "wasm-bindgen --target web"
+wasm-bindgen --target web --out-dir "$STAGE" "$RAW"
+log "wasm-opt -Oz"
+"$WASM_OPT" -Oz "$STAGE/conduct_wasm_bg.wasm" -o "$STAGE/conduct_wasm_bg.opt.wasm"
+mv "$STAGE/conduct_wasm_bg.opt.wasm" "$STAGE/conduct_wasm_bg.wasm"
+
+# Sanity: the optimised module must instantiate and check (catches a broken wasm-opt).
+node --input-type=module -e '
+  import { readFileSync } from "node:fs";
+  const dir = process.argv[1];
+  const m = await import(dir + "/conduct_wasm.js");
+  m.initSync({ module: readFileSync(dir + "/conduct_wasm_bg.wasm") });
+  const c = new m.Checker();
+  if (!Array.isArray(c.check("hello")) || typeof m.version() !== "string") throw new Error("smoke test failed");
+' "$STAGE" || die "the optimised module does not work"
+
+# --- package -----------------------------------------------------------------------------
+VERSION=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+cat > "$STAGE/package.json" <<JSON
+{
+  "name": "conduct-wasm",
+  "version": "$VERSION",
+  "description": "Checks what IT service engineers write to customers (Chinese + English) for disrespect, unapproved commitments and disclosures",
+  "license": "MIT OR Apache-2.0",
+  "type": "module",
+  "main": "conduct_wasm.js",
+  "module": "conduct_wasm.js",
+  "types": "conduct_wasm.d.ts",
+  "exports": {
+    ".": { "types": "./conduct_wasm.d.ts", "default": "./conduct_wasm.js" },
+    "./conduct_wasm_bg.wasm": "./conduct_wasm_bg.wasm"
+  },
+  "files": ["conduct_wasm.js", "conduct_wasm.d.ts", "conduct_wasm_bg.wasm", "conduct_wasm_bg.wasm.d.ts", "README.md"],
+  "sideEffects": false
+}
+JSON
+cp crates/conduct-wasm/README.md "$STAGE/README.md"
+rm -rf "$PKG" && mkdir -p "$PKG"
+cp "$STAGE"/* "$PKG/"
+if [ -n "$EXT" ]; then
+  mkdir -p "$EXT"
+  cp "$PKG/conduct_wasm.js" "$PKG/conduct_wasm_bg.wasm" "$PKG/conduct_wasm.d.ts" "$EXT/"
+fi
+raw=$(stat -c %s "$PKG/conduct_wasm_bg.wasm")
+gz=$(node -e 'const z=require("zlib"),fs=require("fs");console.log(z.gzipSync(fs.readFileSync(process.argv[1]),{level:9}).length)' "$PKG/conduct_wasm_bg.wasm")
+log "ok: $PKG/conduct_wasm_bg.wasm $raw bytes raw, $gz bytes gzip -9${EXT:+ (copied to $EXT/)}"
