@@ -337,6 +337,7 @@ fn parse_folds() -> Result<Folds, Error> {
             }
         }
     }
+    folds.finish();
     Ok(folds)
 }
 

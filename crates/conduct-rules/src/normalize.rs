@@ -43,11 +43,17 @@ pub(crate) struct CChar {
     pub count: u32,
 }
 
-/// The homophone table: variant → canonical character.
+/// The homophone table (variant → canonical character) and a direct lookup table for the CJK
+/// Unified Ideographs block (base and folded form), built once per checker.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Folds {
     pub homophones: HashMap<char, char>,
+    /// For `U+4E00 + i`: (simplified, homophone-folded simplified). Empty until [`Folds::finish`].
+    cjk: Vec<(char, char)>,
 }
+
+const CJK_FIRST: u32 = 0x4E00;
+const CJK_LAST: u32 = 0x9FFF;
 
 /// A normalised text.
 #[derive(Debug, Default)]
@@ -150,6 +156,17 @@ pub(crate) fn normalize_plain(s: &str) -> String {
 }
 
 impl Folds {
+    /// Builds the CJK lookup table; call after filling `homophones`.
+    pub(crate) fn finish(&mut self) {
+        self.cjk = (CJK_FIRST..=CJK_LAST)
+            .map(|u| {
+                let c = char::from_u32(u).unwrap_or(' ');
+                let base = t2s::simplify(c);
+                (base, self.fold(base))
+            })
+            .collect();
+    }
+
     fn fold(&self, base: char) -> char {
         if base.is_ascii() {
             leet(base).unwrap_or(base)
@@ -172,30 +189,38 @@ impl Normalized {
         for (i, c) in text.char_indices() {
             let start = i as u32;
             let end = (i + c.len_utf8()) as u32;
-            normalize_char(c, |base| {
-                let sep = is_separator(base);
-                let fold = if sep { base } else { folds.fold(base) };
-                let idx = n.units.len() as u32;
-                n.units.push(Unit { start, end, norm: n.norm.len() as u32, base, fold, sep });
-                n.norm.push(base);
-                if sep {
-                    return;
-                }
-                if let Some(last) = n.cchars.last_mut() {
-                    let prev_fold = n.units[last.first as usize].fold;
-                    // collapse a run of one repeated Latin letter, never across a separator
-                    if fold.is_ascii_alphabetic() && prev_fold == fold && last.last + 1 == idx {
-                        last.last = idx;
-                        last.count += 1;
-                        return;
-                    }
-                }
-                n.cbytes.push(n.compact.len() as u32);
-                n.compact.push(fold);
-                n.cchars.push(CChar { first: idx, last: idx, count: 1 });
-            });
+            if let Some(&(base, fold)) = folds.cjk.get((c as u32).wrapping_sub(CJK_FIRST) as usize) {
+                n.push(start, end, base, fold, false);
+            } else {
+                normalize_char(c, |base| {
+                    let sep = is_separator(base);
+                    let fold = if sep { base } else { folds.fold(base) };
+                    n.push(start, end, base, fold, sep);
+                });
+            }
         }
         n
+    }
+
+    #[inline]
+    fn push(&mut self, start: u32, end: u32, base: char, fold: char, sep: bool) {
+        let idx = self.units.len() as u32;
+        self.units.push(Unit { start, end, norm: self.norm.len() as u32, base, fold, sep });
+        self.norm.push(base);
+        if sep {
+            return;
+        }
+        if let Some(last) = self.cchars.last_mut() {
+            // collapse a run of one repeated Latin letter, never across a separator
+            if fold.is_ascii_alphabetic() && last.last + 1 == idx && self.units[last.first as usize].fold == fold {
+                last.last = idx;
+                last.count += 1;
+                return;
+            }
+        }
+        self.cbytes.push(self.compact.len() as u32);
+        self.compact.push(fold);
+        self.cchars.push(CChar { first: idx, last: idx, count: 1 });
     }
 
     /// Index of the compact character starting at byte `b` of `compact`.
@@ -234,6 +259,7 @@ mod tests {
     fn folds() -> Folds {
         let mut f = Folds::default();
         f.homophones.insert('笔', '逼');
+        f.finish();
         f
     }
 

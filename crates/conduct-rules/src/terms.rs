@@ -2,7 +2,7 @@
 //! one Aho-Corasick automaton over the compact stream, and the verification that turns an
 //! automaton hit into a real match (word boundaries, separators, disguises).
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::normalize::{is_leet, is_word_char, Folds, Normalized};
 
@@ -59,6 +59,9 @@ pub(crate) enum TermError {
     Empty,
     TooLong,
 }
+
+/// Up to this many patterns the automaton is a DFA.
+const DFA_MAX_PATTERNS: usize = 5_000;
 
 /// Longest accepted term, in characters.
 pub(crate) const MAX_TERM_CHARS: usize = 200;
@@ -120,7 +123,10 @@ impl TermMatcherBuilder {
         let ac = if self.patterns.is_empty() {
             None
         } else {
-            AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&self.patterns).ok()
+            // A DFA is fastest; past a few thousand patterns (large policies) its memory grows
+            // too much, so let the crate pick a contiguous NFA instead.
+            let kind = (self.patterns.len() <= DFA_MAX_PATTERNS).then_some(AhoCorasickKind::DFA);
+            AhoCorasickBuilder::new().match_kind(MatchKind::Standard).kind(kind).build(&self.patterns).ok()
         };
         TermMatcher { ac, pattern_terms: self.pattern_terms, terms: self.terms }
     }
@@ -226,6 +232,7 @@ mod tests {
         let mut folds = Folds::default();
         folds.homophones.insert('笔', '逼');
         folds.homophones.insert('煞', '傻');
+        folds.finish();
         let mut b = TermMatcherBuilder::default();
         for (i, (t, fuzzy)) in terms.iter().enumerate() {
             assert!(b.add(t, Owner::Trigger(i as u32), *fuzzy, &folds).is_ok());
