@@ -153,6 +153,13 @@ export class EditableAdapter {
     // Editors apply DOM changes synchronously or in a microtask; give them one frame.
     await new Promise((r) => win.requestAnimationFrame(() => r()));
     this.invalidate();
+    if (this.text() === expected) {
+      // Tell the editor what this edit was: a replacement, as from the browser's spell checker.
+      // Editors with their own undo stack record such an edit as an undo step of its own instead
+      // of merging it into the typing before it.
+      root.dispatchEvent(new win.InputEvent('input', { bubbles: true, composed: true, inputType: 'insertReplacementText', data: s }));
+      return true;
+    }
     return verifyOrFallback(this, expected, async () => {
       const r2 = this.range(start, end);
       if (!r2) return;

@@ -27,6 +27,17 @@ class ResultCache {
 
 const now = () => performance.now();
 
+// Performance marks for tests and latency measurements; bounded so a long session keeps no history.
+let markCount = 0;
+function mark(name) {
+  if (++markCount > 3000) {
+    markCount = 0;
+    for (const n of ['conduct:input', 'conduct:check', 'conduct:rendered', 'conduct:apply']) performance.clearMarks(n);
+    performance.clearMeasures('conduct:latency');
+  }
+  performance.mark(name);
+}
+
 class Field {
   constructor(driver, el, adapter) {
     this.driver = driver;
@@ -105,6 +116,7 @@ class Field {
     this.version++;
     if (fromInput) {
       this.pendingInputs.push(now());
+      mark('conduct:input');
       if (e && e.isComposing) this.composing = true;
     }
     if (this.adapter.kind !== 'contenteditable') this.shiftFindings(this.el.value);
@@ -146,7 +158,7 @@ class Field {
     const text = this.adapter.text();
     const inputs = this.pendingInputs;
     this.pendingInputs = [];
-    performance.mark('conduct:check');
+    mark('conduct:check');
     const driver = this.driver;
     const cacheKey = `${driver.gen}|${quickHash(text)}`;
     let diags = driver.cache.get(cacheKey);
@@ -190,7 +202,7 @@ class Field {
         }
       });
     }
-    performance.mark('conduct:rendered');
+    mark('conduct:rendered');
     if (this.rerun) { this.rerun = false; this.schedule(); }
   }
 
@@ -342,15 +354,13 @@ class Driver {
         ignore: (f, d) => this.ignore(f, d),
         disableRule: (f, d) => this.disableRule(f, d),
         disableSite: () => this.disableSite(),
+        cycle: (f, dir) => this.cycle(f, dir),
         close: (f, returnFocus) => {
           f.setActive(-1);
           if (returnFocus && this.popoverDiag) f.focusAt(this.popoverDiag.end);
           this.popoverDiag = null;
           this.keyboardOpen = false;
         },
-      });
-      this.overlay.shadow.addEventListener('keydown', (e) => {
-        if (isShortcut(e) && this.popover.field) { e.preventDefault(); this.cycle(this.popover.field, e.shiftKey && e.ctrlKey ? -1 : 1); }
       });
     }
     this.overlay.attach();
@@ -631,7 +641,7 @@ class Driver {
     this.popover.hide(false);
     const current = f.adapter.text();
     if (current.slice(d.start, d.end) !== d.text) { f.schedule(); return; }
-    performance.mark('conduct:apply');
+    mark('conduct:apply');
     await f.adapter.replace(d.start, d.end, s);
     f.onChange(false);
   }

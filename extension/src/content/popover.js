@@ -8,7 +8,7 @@ const t = (name, subs) => {
 export class Popover {
   /**
    * @param {import('./overlay.js').OverlayHost} overlay
-   * @param {{apply(f, d, s):void, ignore(f, d):void, disableRule(f, d):void, disableSite():void, close(f, returnFocus):void}} actions
+   * @param {{apply(f, d, s):void, ignore(f, d):void, disableRule(f, d):void, disableSite():void, close(f, returnFocus):void, cycle(f, dir):void}} actions
    */
   constructor(overlay, actions) {
     this.overlay = overlay;
@@ -123,6 +123,12 @@ export class Popover {
   }
 
   onKey(e) {
+    if (e.altKey && e.shiftKey && e.code === 'KeyK' && this.field) {
+      e.preventDefault();
+      e.stopPropagation();
+      this.actions.cycle(this.field, e.ctrlKey ? -1 : 1);
+      return;
+    }
     if (e.key === 'Escape') {
       e.preventDefault();
       e.stopPropagation();

@@ -1,0 +1,24 @@
+// Test sentences. The brief's examples are used when the engine flags them; otherwise the
+// engine's own per-rule `flag` examples (which its own tests guarantee it flags). What must be
+// underlined is always computed by the same engine in node, so the tests check the extension's
+// placement exactly without hard-coding the rule packs' current content.
+export const CLEAN = { zh: '感谢您对我们公司的支持', en: "Thanks for your patience, we'll follow up tomorrow." };
+const BRIEF = {
+  zh: ['你们这些傻逼', '这套系统我保证下周二之前上线'],
+  en: ['I guarantee it will be live on Monday', 'our floor price is $3,000, half the list price'],
+};
+
+const isZh = (s) => /[\u4e00-\u9fff]/.test(s);
+const typeable = (s) => s.length <= 60 && !/[\n\t]/.test(s);
+
+export function pickSentences(checker) {
+  const flagged = (s) => checker.check(s, 'auto').length > 0;
+  const examples = checker.rules().flatMap((r) => r.flag).filter(typeable);
+  const pick = (lang) => BRIEF[lang].find(flagged)
+    ?? examples.find((s) => (lang === 'zh' ? isZh(s) : !isZh(s)) && flagged(s));
+  const violating = { zh: pick('zh'), en: pick('en') };
+  // A sentence whose first finding has a suggestion, to test "apply" (zh first, then en).
+  const withSuggestion = [...BRIEF.zh, ...examples.filter(isZh), ...BRIEF.en, ...examples]
+    .find((s) => typeable(s) && checker.check(s, 'auto')[0]?.suggestions.length > 0);
+  return { clean: CLEAN, violating, apply: withSuggestion };
+}
