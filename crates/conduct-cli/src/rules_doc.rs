@@ -101,7 +101,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The full rule reference in Markdown (committed as `docs/rules.md`).
 pub fn markdown(checker: &Checker) -> String {
-    let rules: Vec<&RuleInfo> = checker.rules().collect();
+    let mut rules: Vec<&RuleInfo> = checker.rules().collect();
+    // Grouped by category (disrespect, commitment, disclosure), pack order within each.
+    rules.sort_by_key(|r| r.category);
     let mut out = String::new();
     out.push_str("# Rule reference\n\n");
     let _ = writeln!(
