@@ -8,7 +8,7 @@ use conduct_rules::{Lang, Severity};
 /// Checks what IT service engineers write to customers for disrespect, unapproved commitments
 /// and disclosures.
 #[derive(Debug, Parser)]
-#[command(name = "conduct", version, about, long_about = None)]
+#[command(name = "conduct", version, long_about = None)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
