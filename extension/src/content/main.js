@@ -8,6 +8,7 @@ import { request, quickHash, countByCategory, topHost, STORAGE, contextInvalidat
 import { TextControlAdapter, EditableAdapter, isTextControl, editingHost } from './adapters.js';
 import { OverlayHost, Mirror, Highlights, ensureHighlightStyles } from './overlay.js';
 import { Popover } from './popover.js';
+import { installGuard } from '../guard/guard.js';
 
 const THROTTLE_MS = 150;       // at most one check per field per 150 ms; the first one immediately
 const HOVER_DELAY_MS = 80;
@@ -695,4 +696,5 @@ if (!parentDrives() && !globalThis.__conductDriver) {
   const driver = new Driver(document);
   globalThis.__conductDriver = driver;
   driver.start();
+  installGuard(driver);
 }
