@@ -5,6 +5,7 @@
 import init, { Checker, version as wasmVersion } from '../../wasm/conduct_wasm.js';
 import { STORAGE, validateRequest, quickHash, CATEGORIES } from '../shared/protocol.js';
 import { effectiveSettings, siteActive, toPolicy, normalizeSettings, normHost } from '../shared/settings.js';
+import { withGuardPolicy, handleGuard, GUARD_KINDS, installGuardWorker } from '../guard/worker-guard.js';
 
 const MAX_IGNORED = 5000;
 const CONTEXT_CHARS = 24;
@@ -71,7 +72,7 @@ async function load() {
   state.settings = settings;
   state.locked = locked;
   state.ignored = new Set(Array.isArray(local[STORAGE.ignored]) ? local[STORAGE.ignored] : []);
-  const policyText = toPolicy(settings);
+  const policyText = await withGuardPolicy(toPolicy(settings), managed);
   let error = null;
   try {
     state.checker = checkerFor(policyText);
@@ -150,6 +151,7 @@ function hostOf(msg, sender) {
 // ---- protocol ------------------------------------------------------------------------------
 
 async function handle(msg, sender) {
+  if (GUARD_KINDS.includes(msg?.kind)) { await ready(); return handleGuard(msg, sender, state); }
   const bad = validateRequest(msg);
   if (bad) return { kind: 'error', message: bad };
   await ready();
@@ -239,5 +241,6 @@ chrome.storage.onChanged.addListener((changes, area) => {
 });
 
 chrome.tabs?.onRemoved?.addListener((tabId) => tabs.delete(tabId));
+installGuardWorker(reload);
 
 reload();
