@@ -42,7 +42,7 @@ export function check(src = SRC) {
   }
   const used = new Set();
   for (const m of JSON.stringify(manifest).matchAll(/__MSG_(\w+)__/g)) used.add(m[1]);
-  for (const f of walk(src).filter((p) => /\.(html|js)$/.test(p) && !p.includes(`${join(src, 'wasm')}`))) {
+  for (const f of reachable(src, manifest, problems)) {
     const text = readFileSync(f, 'utf8');
     for (const m of text.matchAll(/data-i18n="(\w+)"/g)) used.add(m[1]);
     for (const m of text.matchAll(/\bt\('(\w+)'/g)) used.add(m[1]);
@@ -51,6 +51,30 @@ export function check(src = SRC) {
   }
   for (const n of used) if (!base.has(n)) problems.push(`message ${n} used but not defined`);
   return problems;
+}
+
+/** The files the extension loads: manifest entry points, pages' scripts and their imports. */
+function reachable(src, manifest, problems) {
+  const entries = [
+    manifest.background.service_worker, manifest.action.default_popup, manifest.options_ui.page,
+    ...manifest.content_scripts.flatMap((c) => c.js),
+  ];
+  const seen = new Set();
+  const queue = entries.map((e) => join(src, e));
+  while (queue.length) {
+    const f = queue.shift();
+    if (seen.has(f) || f.startsWith(join(src, 'wasm'))) continue;
+    if (!existsSync(f)) { problems.push(`missing ${relative(src, f)} (imported)`); continue; }
+    seen.add(f);
+    const text = readFileSync(f, 'utf8');
+    const refs = [
+      ...[...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => join(dirname(f), m[1])),
+      ...[...text.matchAll(/getURL\(\s*['"]([^'"]+\.js)['"]/g)].map((m) => join(src, m[1])),
+      ...[...text.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => join(dirname(f), m[1])),
+    ];
+    queue.push(...refs);
+  }
+  return [...seen];
 }
 
 export function build(out = resolve(SRC, '..', 'target', 'extension')) {

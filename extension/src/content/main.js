@@ -39,6 +39,23 @@ function mark(name) {
   performance.mark(name);
 }
 
+/**
+ * Moves findings from `prev` text offsets to `next` text offsets: findings before or after the
+ * edited part (common prefix/suffix) keep their words; findings touching it are dropped.
+ */
+function mapFindings(findings, prev, next) {
+  if (prev === next || !findings.length) return findings;
+  let p = 0;
+  const max = Math.min(prev.length, next.length);
+  while (p < max && prev.charCodeAt(p) === next.charCodeAt(p)) p++;
+  let s = 0;
+  while (s < max - p && prev.charCodeAt(prev.length - 1 - s) === next.charCodeAt(next.length - 1 - s)) s++;
+  const oldEnd = prev.length - s, delta = next.length - prev.length;
+  return findings
+    .filter((d) => d.end <= p || d.start >= oldEnd)
+    .map((d) => (d.start >= oldEnd && delta ? { ...d, start: d.start + delta, end: d.end + delta } : d));
+}
+
 class Field {
   constructor(driver, el, adapter) {
     this.driver = driver;
@@ -115,6 +132,8 @@ class Field {
   /** The text changed (or may have). `fromInput`: a user keystroke, timed for the latency marks. */
   onChange(fromInput, e) {
     this.version++;
+    // The input event comes before the MutationObserver's microtask: drop the cached text now.
+    if (this.adapter.kind === 'contenteditable') this.adapter.invalidate();
     if (fromInput) {
       this.pendingInputs.push(now());
       mark('conduct:input');
@@ -127,17 +146,8 @@ class Field {
 
   /** Keeps textarea/input underlines on their words while a new check is pending. */
   shiftFindings(next) {
-    const prev = this.text;
-    if (prev === next) return;
-    let p = 0;
-    const max = Math.min(prev.length, next.length);
-    while (p < max && prev.charCodeAt(p) === next.charCodeAt(p)) p++;
-    let s = 0;
-    while (s < max - p && prev.charCodeAt(prev.length - 1 - s) === next.charCodeAt(next.length - 1 - s)) s++;
-    const oldEnd = prev.length - s, delta = next.length - prev.length;
-    this.findings = this.findings
-      .filter((d) => d.end <= p || d.start >= oldEnd)
-      .map((d) => (d.start >= oldEnd ? { ...d, start: d.start + delta, end: d.end + delta } : d));
+    if (this.text === next) return;
+    this.findings = mapFindings(this.findings, this.text, next);
     this.text = next;
     this.render();
   }
@@ -147,6 +157,14 @@ class Field {
     if (!this.visible) { this.dirty = true; return; }
     if (this.inflight) { this.rerun = true; return; }
     if (this.timer) return;
+    // Nothing to do when the text is what was last checked (e.g. a mutation that only restyled).
+    if (this.lastRun && this.lastRun.gen === this.driver.gen && this.lastRun.text === this.adapter.text()) {
+      this.resolveInputs(this.pendingInputs);
+      this.pendingInputs = [];
+      this.dirty = false;
+      mark('conduct:rendered');
+      return;
+    }
     const wait = this.lastStart + THROTTLE_MS - now();
     if (wait <= 0) this.run();
     else this.timer = setTimeout(() => { this.timer = null; this.schedule(); }, wait);
@@ -172,6 +190,7 @@ class Field {
         res = await request({ kind: 'check', id, text, host: HOST });
       } catch (e) {
         this.inflight = false;
+        this.dirty = true;      // retried on the next edit, focus or policy change
         if (!contextInvalidated()) console.debug('conduct: check failed', e);
         this.pendingInputs.unshift(...inputs);
         return;
@@ -183,28 +202,32 @@ class Field {
       diags = res.diagnostics;
       driver.cache.set(`${res.gen}|${quickHash(text)}`, diags);
     }
-    // Drop the result if the text changed while it was computed (a rerun is scheduled).
-    const stale = version !== this.version && this.adapter.text() !== text;
-    if (stale) {
-      this.pendingInputs.unshift(...inputs);
-      this.rerun = false;
-      this.schedule();
-      return;
+    this.lastRun = { text, gen: driver.gen };
+    // The text may have changed while the check ran: keep the findings outside the edited part
+    // (moved to their new offsets) and check again.
+    const current = this.adapter.text();
+    if (current !== text) {
+      diags = mapFindings(diags, text, current);
+      this.rerun = true;
     }
     this.checkedVersion = version;
     this.findings = diags;
-    this.text = text;
+    this.text = current;
     this.render();
-    if (inputs.length) {
-      this.win.requestAnimationFrame(() => {
-        const t = now();
-        for (const t0 of inputs) {
-          try { performance.measure('conduct:latency', { start: t0, end: t }); } catch { /* old browser */ }
-        }
-      });
-    }
+    this.resolveInputs(inputs);
     mark('conduct:rendered');
     if (this.rerun) { this.rerun = false; this.schedule(); }
+  }
+
+  /** Latency measures: from each keystroke to the frame after its underlines were drawn. */
+  resolveInputs(inputs) {
+    if (!inputs.length) return;
+    this.win.requestAnimationFrame(() => {
+      const t = now();
+      for (const t0 of inputs) {
+        try { performance.measure('conduct:latency', { start: t0, end: t }); } catch { /* old browser */ }
+      }
+    });
   }
 
   /** Draws the current findings (or nothing when invisible / inactive). */

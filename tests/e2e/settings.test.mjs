@@ -1,0 +1,213 @@
+// Popover actions that change settings (ignore once, turn off this rule, turn off on this site)
+// and that they survive a reload; the toolbar popup; the options page (custom terms, a policy that
+// throws is reported and the last valid checker stays in use); recovery after the worker stopped.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, loadEngine, underlines, waitForUnderlines, openPopover, checkCount, screenshot } from './lib/harness.mjs';
+import { afterTyping, assertNoForeignRequests } from './lib/flow.mjs';
+import { pickSentences } from './lib/sentences.mjs';
+import { norm } from './lib/pages.mjs';
+
+let env, checker, S;
+
+before(async () => {
+  const engine = await loadEngine();
+  checker = new engine.Checker();
+  S = pickSentences(checker);
+  env = await setup();
+});
+
+after(async () => {
+  await env?.close();
+  if (env) assertNoForeignRequests(env);
+  env?.cleanup();
+});
+
+const texts = (us) => us.map((u) => norm(u.text)).sort();
+const flaggedTexts = (s) => checker.check(s, 'auto').map((d) => d.text).sort();
+
+async function typeIn(page, url, text) {
+  await page.goto(env.url(url));
+  await page.click('#field');
+  await afterTyping(page, () => page.keyboard.type(text));
+}
+
+async function extPage(path) {
+  const p = await env.ctx.newPage();
+  await p.goto(env.extUrl(path));
+  return p;
+}
+
+async function resetSettings() {
+  const p = await extPage('options/options.html');
+  await p.evaluate(async () => { await chrome.storage.sync.clear(); await chrome.storage.local.remove('ignored'); });
+  await p.close();
+}
+
+test('ignore once hides that finding, stores only a hash, and survives a reload', async () => {
+  await resetSettings();
+  const page = await env.ctx.newPage();
+  const text = `${S.violating.zh} ${S.violating.en}`;
+  const all = flaggedTexts(text);
+  const zh = checker.check(text, 'auto')[0];
+  await typeIn(page, 'textarea.html', text);
+  assert.deepEqual(texts(await waitForUnderlines(page, (u) => u.length === all.length)), all);
+  const pop = await openPopover(page, zh.text);
+  await pop.locator('button[data-action="ignore"]').click();
+  const rest = all.filter((t, i) => i !== all.indexOf(zh.text));
+  await waitForUnderlines(page, (u) => u.length === rest.length);
+
+  await page.reload();
+  await page.click('#field');
+  await afterTyping(page, () => page.keyboard.type(text));
+  assert.deepEqual(texts(await underlines(page)), rest.sort(), 'after reload the ignored finding stays hidden');
+
+  // Elsewhere (different context) the same words are still flagged.
+  await page.fill('#field', '');
+  await afterTyping(page, () => page.keyboard.type(`${zh.text}${zh.text}`));
+  assert.ok((await underlines(page)).length > 0, 'the same words in another context are still flagged');
+
+  const opt = await extPage('options/options.html');
+  const stored = await opt.evaluate(() => chrome.storage.local.get(null));
+  assert.equal(stored.ignored.length, 1);
+  assert.match(stored.ignored[0], /^[0-9a-f]{32}$/);
+  assert.ok(!JSON.stringify(stored).includes(zh.text), 'the flagged text itself is never stored');
+  await opt.close();
+  await page.close();
+});
+
+test('turn off this rule: gone now, after a reload, and shown off on the options page; back on from there', async () => {
+  await resetSettings();
+  const page = await env.ctx.newPage();
+  const d = checker.check(S.violating.en, 'auto')[0];
+  await typeIn(page, 'textarea.html', S.violating.en);
+  await waitForUnderlines(page, (u) => u.some((x) => x.text === d.text));
+  const pop = await openPopover(page, d.text);
+  await pop.locator('button[data-action="disable-rule"]').click();
+  await waitForUnderlines(page, (u) => !u.some((x) => x.text === d.text));
+
+  await page.reload();
+  await page.click('#field');
+  await afterTyping(page, () => page.keyboard.type(S.violating.en));
+  assert.ok(!(await underlines(page)).some((x) => x.text === d.text), 'rule stays off after reload');
+
+  const opt = await extPage('options/options.html');
+  const cb = opt.locator(`tr[data-rule="${d.rule}"] input[type=checkbox]`);
+  await cb.waitFor();
+  assert.equal(await cb.isChecked(), false, 'options page shows the rule off');
+  await cb.check();
+  // The page rechecks by itself when the policy changes.
+  await waitForUnderlines(page, (u) => u.some((x) => x.text === d.text));
+  await opt.close();
+  await page.close();
+});
+
+test('turn off on this site: no checks after a reload; the popup shows it and turns it back on', async () => {
+  await resetSettings();
+  const page = await env.ctx.newPage();
+  const d = checker.check(S.violating.zh, 'auto')[0];
+  await typeIn(page, 'textarea.html', S.violating.zh);
+  await waitForUnderlines(page, (u) => u.length > 0);
+
+  // Popup counts for the focused field.
+  const popup = await extPage('popup/popup.html');
+  const tabId = await popup.evaluate(async () => {
+    for (const t of await chrome.tabs.query({})) {
+      const st = await chrome.runtime.sendMessage({ kind: 'tab-state', tabId: t.id });
+      if (st.host === '127.0.0.1') return t.id;
+    }
+    return null;
+  });
+  assert.ok(tabId != null, 'the worker knows the test tab');
+  await popup.goto(env.extUrl(`popup/popup.html?tab=${tabId}`));
+  await popup.locator('#counts').waitFor({ state: 'visible' });
+  assert.equal(await popup.locator(`li[data-category="${d.category}"] .n`).textContent(), String(checker.check(S.violating.zh, 'auto').filter((x) => x.category === d.category).length));
+  assert.equal(await popup.locator('#site-toggle').isChecked(), true);
+  await popup.setViewportSize({ width: 320, height: 260 });
+  await screenshot(popup, 'popup');
+
+  const pop = await openPopover(page, d.text);
+  await pop.locator('button[data-action="disable-site"]').click();
+  await waitForUnderlines(page, (u) => u.length === 0);
+
+  await page.reload();
+  await page.click('#field');
+  await page.keyboard.type(S.violating.zh);
+  await page.waitForFunction(() => document.querySelector('#field').value.length > 0);
+  // Give the (disabled) content script more than its throttle window to misbehave.
+  await page.waitForTimeout(400);
+  assert.equal(await checkCount(page), 0, 'no checks on a site that is turned off');
+  assert.deepEqual(await underlines(page), []);
+
+  await popup.reload();
+  await popup.locator('#site-toggle').waitFor();
+  await popup.waitForFunction(() => document.querySelector('#host').textContent === '127.0.0.1');
+  assert.equal(await popup.locator('#site-toggle').isChecked(), false, 'popup shows the site off');
+  await popup.locator('#site-toggle').check();
+  await waitForUnderlines(page, (u) => u.length > 0);
+  await popup.close();
+  await page.close();
+});
+
+test('options: custom terms are flagged; a policy that throws is reported and the last valid checker stays', async () => {
+  await resetSettings();
+  const opt = await extPage('options/options.html');
+  await opt.locator('#terms-rule option').first().waitFor({ state: 'attached' });
+  const rule = checker.rules().find((r) => r.category === 'disrespect').id;
+  await opt.selectOption('#terms-rule', rule);
+  await opt.fill('#terms-new', 'muppet');
+  await opt.click('#terms-add');
+  await opt.locator('#terms-list li', { hasText: 'muppet' }).waitFor();
+
+  const page = await env.ctx.newPage();
+  await typeIn(page, 'textarea.html', 'You are such a muppet');
+  await waitForUnderlines(page, (u) => u.some((x) => x.text === 'muppet'));
+
+  // A settings change that makes the policy invalid: terms for a rule that does not exist.
+  await opt.evaluate(async () => {
+    const { settings } = await chrome.storage.sync.get('settings');
+    settings.terms.push({ rule: 'no.such-rule', add: ['whatever'] });
+    await chrome.storage.sync.set({ settings });
+  });
+  await opt.locator('#policy-error').waitFor({ state: 'visible' });
+  const msg = await opt.locator('#policy-error-text').textContent();
+  assert.match(msg, /no\.such-rule/, 'the error names the problem');
+  await opt.setViewportSize({ width: 900, height: 700 });
+  await opt.evaluate(() => window.scrollTo(0, 0));
+  await screenshot(opt, 'options-policy-error');
+
+  // The last valid checker (with "muppet") is still used.
+  await page.fill('#field', '');
+  await afterTyping(page, () => page.keyboard.type('What a muppet'));
+  assert.ok((await underlines(page)).some((x) => x.text === 'muppet'), 'last valid policy still in use');
+  await opt.close();
+  await page.close();
+  await resetSettings();
+});
+
+test('the worker is stopped: the next keystroke wakes it and still gets underlines', async () => {
+  await resetSettings();
+  const page = await env.ctx.newPage();
+  await typeIn(page, 'textarea.html', S.violating.zh);
+  await waitForUnderlines(page, (u) => u.length > 0);
+
+  const opt = await extPage('options/options.html');
+  const cdp = await env.ctx.newCDPSession(opt);
+  const versions = new Map();
+  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions: vs }) => { for (const v of vs) versions.set(v.versionId, v); });
+  await cdp.send('ServiceWorker.enable');
+  const running = () => [...versions.values()].filter((v) => v.scriptURL.startsWith(`chrome-extension://${env.extId}/`) && v.runningStatus === 'running');
+  for (let i = 0; i < 100 && !running().length; i++) await opt.waitForTimeout(20);
+  const [v] = running();
+  assert.ok(v, 'found the running extension worker');
+  await cdp.send('ServiceWorker.stopWorker', { versionId: v.versionId });
+  for (let i = 0; i < 200 && versions.get(v.versionId).runningStatus !== 'stopped'; i++) await opt.waitForTimeout(20);
+  assert.equal(versions.get(v.versionId).runningStatus, 'stopped', 'worker stopped');
+  await opt.close();
+
+  await page.fill('#field', '');
+  await page.click('#field');
+  await afterTyping(page, () => page.keyboard.type(S.violating.en), { timeout: 10000 });
+  assert.deepEqual(texts(await waitForUnderlines(page, (u) => u.length > 0)), flaggedTexts(S.violating.en));
+  await page.close();
+});
