@@ -33,6 +33,11 @@ function composedContains(anc, node) {
   return false;
 }
 
+/** Events from the extension's own UI (this dialog, the finding popover) are never sends. */
+function fromOwnUi(e) {
+  return e.composedPath().some((n) => n.localName === 'conduct-rules-guard' || n.localName === 'conduct-rules-overlay');
+}
+
 function parentOf(n) {
   if (n.parentElement) return n.parentElement;
   const root = n.getRootNode();
@@ -121,7 +126,7 @@ export class Guard {
   onKeyDown(e) {
     if (this.bypass || e.key !== 'Enter') return;
     this.lastShiftEnter = e.shiftKey;
-    if (!e.isTrusted || e.isComposing || e.keyCode === 229 || e.altKey || e.shiftKey) return;
+    if (!e.isTrusted || e.isComposing || e.keyCode === 229 || e.altKey || e.shiftKey || fromOwnUi(e)) return;
     if (!this.enabled) return;
     const f = this.driver.fieldOf(e);
     if (!f) return;
@@ -159,7 +164,7 @@ export class Guard {
   }
 
   onClick(e) {
-    if (this.bypass || !e.isTrusted || e.button !== 0 || !this.enabled) return;
+    if (this.bypass || !e.isTrusted || e.button !== 0 || !this.enabled || fromOwnUi(e)) return;
     const btn = this.sendButtonOf(e);
     if (!btn) return;
     const fields = this.fieldsFor(btn);
