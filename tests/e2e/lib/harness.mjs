@@ -23,7 +23,7 @@ export async function loadEngine() {
 }
 
 /** Everything one test file needs; call `close()` in after(). */
-export async function setup({ editors = false } = {}) {
+export async function setup({ editors = false, lang = null } = {}) {
   const { build } = await import(join(EXT_SRC, 'build.mjs'));
   const extDir = build(EXT_OUT);
   if (editors) await bundleEditors();
@@ -36,8 +36,10 @@ export async function setup({ editors = false } = {}) {
     headless: true,
     ignoreDefaultArgs: ['--disable-extensions'],
     viewport: { width: 900, height: 640 },
-    locale: 'en-US',
+    locale: lang || 'en-US',
+    env: { ...process.env, ...(lang ? { LANGUAGE: lang.replace('-', '_'), LANG: `${lang.replace('-', '_')}.UTF-8` } : {}) },
     args: [
+      ...(lang ? [`--lang=${lang}`] : []),
       `--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`,
       '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage',
