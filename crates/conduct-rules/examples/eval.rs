@@ -189,7 +189,8 @@ fn shared_dir(arg: Option<&Path>) -> Option<PathBuf> {
     };
     candidates
         .into_iter()
-        .find(|p| p.join("cold-dev").is_dir() || p.join("crosswoz").is_dir() || p.join("parakweet-train").is_dir())
+        .find(|p| ["cold-dev", "crosswoz", "parakweet-train"].iter().any(|d| p.join(d).is_dir()))
+        .map(|p| p.canonicalize().unwrap_or(p))
 }
 
 fn read(path: &Path) -> Option<String> {
