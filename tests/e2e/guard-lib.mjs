@@ -5,6 +5,21 @@ import assert from 'node:assert/strict';
 
 export const dialog = (page) => page.locator('conduct-rules-guard .dialog');
 
+/** Waits for the guard's dialog; on failure says what the guard and the page did instead. */
+export async function expectDialog(page, timeout = 8000) {
+  try {
+    await dialog(page).waitFor({ timeout });
+  } catch (e) {
+    const state = await page.evaluate(() => ({
+      sent: window.sent,
+      hosts: document.querySelectorAll('conduct-rules-guard').length,
+      marks: performance.getEntriesByType('mark').filter((m) => m.name.startsWith('conduct:guard')).map((m) => `${m.name}@${Math.round(m.startTime)}`),
+      active: document.activeElement?.id || document.activeElement?.localName,
+    })).catch((err) => String(err));
+    throw new Error(`no guard dialog: ${e.message.split('\n')[0]}; state ${JSON.stringify(state)}`);
+  }
+}
+
 /** The extension's current service worker (Chromium may have restarted it). */
 export async function sw(env) {
   const found = env.ctx.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${env.extId}/`));
