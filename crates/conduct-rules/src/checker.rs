@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::diagnostic::{CheckOptions, Diagnostic, Lang};
 use crate::error::{Error, ErrorKind};
-use crate::model::{parse_located, Category, FoldsFile, PackFile, Policy};
+use crate::model::{parse_located, Category, FoldsFile, PackFile, Policy, SpanScope};
 use crate::normalize::{is_cjk, normalize_plain, Folds, Normalized};
 use crate::rule::{Rule, RuleInfo};
 use crate::segment;
@@ -443,7 +443,7 @@ impl Checker {
                 out.push(Diagnostic { start: d.start + base, end: d.end + base, ..d });
             }
         }
-        merge_same_rule(out, first_new);
+        merge_overlaps(out, first_new);
     }
 
     /// Applies the rule's context (requires / unless) to a trigger hit.
@@ -468,8 +468,23 @@ impl Checker {
         if rule.info.category == Category::Commitment && self.approved.iter().any(|p| sentence.contains(p.as_str())) {
             return None;
         }
+        // The language of the clause around the trigger: in 报价：our floor price is … the finding
+        // is in English even though its sentence starts in Chinese.
+        let (_, ce) = segment::clause(&n.norm, at);
+        let scope = match rule.span {
+            SpanScope::Trigger => None,
+            SpanScope::Clause => Some((cs, ce)),
+            SpanScope::Sentence => Some((ss, se)),
+        };
+        if let Some((a, b)) = scope {
+            let (a, b) = segment::trim(&n.norm, a, b);
+            if let Some((s, e)) = n.original_of_norm(a, b) {
+                start = start.min(s);
+                end = end.max(e);
+            }
+        }
         let lang = match options.lang {
-            Lang::Auto if sentence.chars().any(is_cjk) => Lang::Zh,
+            Lang::Auto if n.norm[cs..ce].chars().any(is_cjk) => Lang::Zh,
             Lang::Auto => Lang::En,
             other => other,
         };
@@ -493,8 +508,10 @@ impl Checker {
     }
 }
 
-/// Merges overlapping findings of the same rule among `out[from..]`.
-fn merge_same_rule(out: &mut Vec<Diagnostic>, from: usize) {
+/// Among `out[from..]`: merges overlapping findings of the same rule, then keeps one finding
+/// where findings of the same category overlap (the most severe, then the longest), so a
+/// phrase is never underlined twice for the same reason.
+fn merge_overlaps(out: &mut Vec<Diagnostic>, from: usize) {
     let new = &mut out[from..];
     new.sort_by(|a, b| (&a.rule, a.start).cmp(&(&b.rule, b.start)));
     let mut merged: Vec<Diagnostic> = Vec::with_capacity(new.len());
@@ -504,7 +521,17 @@ fn merge_same_rule(out: &mut Vec<Diagnostic>, from: usize) {
             _ => merged.push(d),
         }
     }
-    out.extend(merged);
+    merged.sort_by(|a, b| {
+        (a.category, b.severity, b.end - b.start, &a.rule).cmp(&(b.category, a.severity, a.end - a.start, &b.rule))
+    });
+    let mut kept: Vec<Diagnostic> = Vec::with_capacity(merged.len());
+    for d in merged {
+        let covered = kept.iter().any(|k| k.category == d.category && k.start < d.end && d.start < k.end);
+        if !covered {
+            kept.push(d);
+        }
+    }
+    out.extend(kept);
 }
 
 /// End of the chunk starting at `base`: the whole rest when short, otherwise the last line break

@@ -143,12 +143,28 @@ pub struct RuleSpec {
     /// Literal phrases: a trigger overlapping one is dropped.
     #[serde(default)]
     pub exceptions: Vec<String>,
+    /// What the reported span (and so an applied suggestion) covers.
+    #[serde(default)]
+    pub span: SpanScope,
     /// Texts that must produce a finding of this rule.
     #[serde(default)]
     pub flag: Vec<String>,
     /// Texts that must produce no finding at all.
     #[serde(default)]
     pub allow: Vec<String>,
+}
+
+/// What a finding's span covers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SpanScope {
+    /// The trigger, extended over the `requires` matches.
+    #[default]
+    Trigger,
+    /// The whole clause around the trigger (for suggestions that rewrite the clause).
+    Clause,
+    /// The whole sentence around the trigger.
+    Sentence,
 }
 
 /// The homophone table (`packs/folds.toml`).

@@ -6,7 +6,7 @@ use regex::{Regex, RegexBuilder};
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind};
-use crate::model::{Category, RuleSpec, Severity};
+use crate::model::{Category, RuleSpec, Severity, SpanScope};
 
 /// Compiled size limit for each regex from a pack or policy.
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
@@ -51,6 +51,7 @@ pub(crate) struct Rule {
     pub requires: Vec<Regex>,
     pub unless_before: Vec<Regex>,
     pub unless: Vec<Regex>,
+    pub span: SpanScope,
 }
 
 fn is_valid_id(id: &str) -> bool {
@@ -133,6 +134,7 @@ impl Rule {
             requires: regexes("requires", &spec.requires)?,
             unless_before: regexes("unless_before", &spec.unless_before)?,
             unless: regexes("unless", &spec.unless)?,
+            span: spec.span,
         })
     }
 }

@@ -39,6 +39,14 @@ pub(crate) fn clause(s: &str, at: usize) -> (usize, usize) {
     bounds(s, at, ends_clause)
 }
 
+/// Shrinks `a..b` past leading whitespace and trailing whitespace and clause/sentence marks.
+pub(crate) fn trim(s: &str, a: usize, b: usize) -> (usize, usize) {
+    let inner = &s[a..b];
+    let lead = inner.len() - inner.trim_start().len();
+    let body = inner.trim_end_matches(|c: char| c.is_whitespace() || ends_clause(s, a, c) || c == '.');
+    (a + lead.min(body.len()), a + body.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -74,3 +74,28 @@ fn messages_follow_the_sentence_language_or_the_caller() {
     let en = c.check_with(text, &CheckOptions { lang: Lang::En, ..Default::default() });
     assert!(en.iter().all(|d| &*d.message == "Do not insult the customer"));
 }
+
+#[test]
+fn clause_spans_cover_the_clause_without_its_punctuation() {
+    let c = checker_with(Some(
+        r#"version = 1
+[[rule]]
+id = "disclosure.test-cost"
+category = "disclosure"
+severity = "error"
+message = { zh = "不要透露成本", en = "Do not disclose costs" }
+norm = "不与客户谈论设备价格"
+terms = ["成本价", "cost price"]
+requires = ['\d']
+span = "clause"
+"#,
+    ));
+    let text = "另外， 成本价是3000元 ，请保密。Also our cost price is 3000.";
+    assert_eq!(
+        flagged(&c, text),
+        [
+            ("disclosure.test-cost".into(), "成本价是3000元".into()),
+            ("disclosure.test-cost".into(), "Also our cost price is 3000".into())
+        ]
+    );
+}
