@@ -91,8 +91,7 @@ pub fn version() -> String {
 
 /// A checker with the built-in rule packs and an optional organisation policy.
 ///
-/// Build it once (it compiles every rule into one automaton) and call [`Checker::check`] on every
-/// keystroke.
+/// Build it once (it compiles every rule into one automaton) and call `check` on every keystroke.
 #[wasm_bindgen]
 pub struct Checker {
     inner: conduct_rules::Checker,
@@ -210,7 +209,7 @@ impl Checker {
     pub fn check(
         &self,
         text: &JsString,
-        #[wasm_bindgen(unchecked_param_type = "Lang | null")] lang: Option<String>,
+        #[wasm_bindgen(unchecked_optional_param_type = "Lang")] lang: Option<String>,
     ) -> Result<JsValue, JsError> {
         let (rust_text, diags) = self.run(text, lang)?;
         let found = findings(&rust_text, &diags);

@@ -91,7 +91,10 @@ mod tests {
         // e + U+0301, Hangul jamo, Devanagari with a virama, a flag (two regional indicators).
         let text = "cafe\u{301} 한국어 नमस्ते 🇨🇳 fin";
         let s = text.find("fin").unwrap();
-        assert_eq!(utf16_spans(text, &[(s, s + 3)]), vec![(text.encode_utf16().count() as u32 - 3, text.encode_utf16().count() as u32)]);
+        assert_eq!(
+            utf16_spans(text, &[(s, s + 3)]),
+            vec![(text.encode_utf16().count() as u32 - 3, text.encode_utf16().count() as u32)]
+        );
         check_all_boundaries(text);
     }
 

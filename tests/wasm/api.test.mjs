@@ -1,0 +1,200 @@
+// The wasm package's JS API, as the extension uses it. Run: `just wasm && node --test tests/wasm/`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { wasm, PKG } from './pkg.mjs';
+
+const { Checker, version } = wasm;
+const checker = new Checker();
+
+const CATEGORIES = ['disrespect', 'commitment', 'disclosure'];
+const SEVERITIES = ['info', 'warning', 'error'];
+
+/** Every finding's span must be the finding's text, in UTF-16 units of the checked string. */
+function assertSpans(text, found) {
+  for (const d of found) {
+    assert.ok(Number.isInteger(d.start) && Number.isInteger(d.end) && d.start <= d.end && d.end <= text.length, `span ${d.start}..${d.end}`);
+    assert.equal(text.slice(d.start, d.end), d.text, `span of ${d.rule}`);
+  }
+}
+
+function assertDiagnosticShape(d) {
+  assert.deepEqual(Object.keys(d).sort(), ['category', 'end', 'kind', 'message', 'norm', 'rule', 'severity', 'start', 'suggestions', 'text']);
+  assert.equal(typeof d.rule, 'string');
+  assert.ok(CATEGORIES.includes(d.category), d.category);
+  assert.ok(d.kind === null || typeof d.kind === 'string');
+  assert.ok(SEVERITIES.includes(d.severity), d.severity);
+  assert.ok(d.message.length > 0 && d.norm.length > 0);
+  assert.ok(Array.isArray(d.suggestions) && d.suggestions.every((s) => typeof s === 'string'));
+}
+
+test('version() is the crate version', () => {
+  const cargo = readFileSync(new URL('../../Cargo.toml', import.meta.url), 'utf8');
+  assert.equal(version(), cargo.match(/^version = "(.*)"/m)[1]);
+  assert.equal(JSON.parse(readFileSync(PKG + 'package.json', 'utf8')).name, 'conduct-wasm');
+});
+
+test('a clean professional text has no findings', () => {
+  assert.deepEqual(checker.check('您好，这个问题我们已经定位，预计周五给出修复方案。'), []);
+  assert.deepEqual(checker.check('Hello, we have located the issue and expect to propose a fix on Friday.'), []);
+  assert.deepEqual(checker.check(''), []);
+});
+
+test('flags a violating Chinese text, with Chinese messages', () => {
+  const text = '王经理您好：\n\n感谢您的耐心。这个傻*逼系统又挂了。没问题，我保证下周二之前全部上线！';
+  const found = checker.check(text);
+  found.forEach(assertDiagnosticShape);
+  assertSpans(text, found);
+  const insult = found.find((d) => d.category === 'disrespect');
+  assert.ok(insult, JSON.stringify(found));
+  assert.equal(insult.text, '傻*逼');
+  assert.equal(insult.severity, 'error');
+  assert.match(insult.message, /[\u4e00-\u9fff]/);
+  assert.ok(found.some((d) => d.category === 'commitment'), JSON.stringify(found));
+  // sorted by start
+  assert.deepEqual(found.map((d) => d.start), found.map((d) => d.start).sort((a, b) => a - b));
+});
+
+test('flags a violating English text, with English messages', () => {
+  const text = 'Hi Tom,\nI guarantee this will never happen again. Honestly, only an idiot would click that. Our internal price is 5000 yuan.\n';
+  const found = checker.check(text);
+  found.forEach(assertDiagnosticShape);
+  assertSpans(text, found);
+  for (const cat of CATEGORIES) assert.ok(found.some((d) => d.category === cat), `${cat} in ${JSON.stringify(found)}`);
+  const idiot = found.find((d) => d.text === 'idiot');
+  assert.ok(idiot);
+  assert.equal(idiot.start, text.indexOf('idiot'));
+  assert.doesNotMatch(idiot.message, /[\u4e00-\u9fff]/);
+});
+
+test('lang picks the message language; an unknown lang throws', () => {
+  const text = '这个傻逼系统又挂了。';
+  const [zh] = checker.check(text, 'zh');
+  const [en] = checker.check(text, 'en');
+  const [auto] = checker.check(text, 'auto');
+  const [none] = checker.check(text);
+  assert.equal(zh.message, auto.message);
+  assert.equal(none.message, auto.message);
+  assert.notEqual(zh.message, en.message);
+  assert.equal(en.message, checker.explain(en.rule).message_en);
+  assert.equal(zh.message, checker.explain(zh.rule).message_zh);
+  assert.deepEqual(en.suggestions, checker.explain(en.rule).suggestions_en);
+  assert.throws(() => checker.check(text, 'fr'), (e) => e instanceof Error && /unknown language `fr`/.test(e.message));
+});
+
+test('offsets are UTF-16 code units with emoji, CJK and combining marks', () => {
+  const prefix = '🙂👍🏽 Café\u0301 🇨🇳 한국어 ';
+  const cases = [
+    prefix + '这个傻逼系统又挂了。',
+    '😡😡😡' + '这个傻逼系统又挂了。' + '🙂 and you idiot 🙂',
+    'ｆｕｌｌｗｉｄｔｈ 𠀀𠀁 傻逼 e\u0301\u0301 idiot 👨‍👩‍👧‍👦 end',
+  ];
+  for (const text of cases) {
+    const found = checker.check(text);
+    assert.ok(found.length > 0, text);
+    assertSpans(text, found);
+  }
+  const text = cases[0];
+  const [d] = checker.check(text);
+  assert.equal(d.start, text.indexOf('傻逼'));
+  assert.equal(d.end, text.indexOf('傻逼') + 2);
+  // A long text: many findings after many astral characters.
+  const long = ('🙂 这个傻逼系统 idiot 𠀀 我保证明天上线。\n').repeat(300);
+  const many = checker.check(long);
+  assert.ok(many.length >= 600, `${many.length}`);
+  assertSpans(long, many);
+});
+
+test('a lone surrogate does not shift offsets', () => {
+  // JS strings may hold unpaired surrogates; the wasm sees U+FFFD (also one UTF-16 unit).
+  for (const lone of ['\uD800', '\uDC00', '\uD83D', '\uDE00\uDE00', '\uDE00\uD83D']) {
+    const text = `a${lone}b ${lone}这个傻逼系统 and you idiot${lone}.`;
+    const found = checker.check(text);
+    assert.ok(found.length >= 2, JSON.stringify(found));
+    assertSpans(text, found);
+    assert.equal(found.find((d) => d.text === '傻逼').start, text.indexOf('傻逼'));
+    assert.equal(found.find((d) => d.text === 'idiot').start, text.indexOf('idiot'));
+  }
+  // Inside a flagged span the text still equals the JS slice (not U+FFFD).
+  const inside = '这个傻\uD800逼系统';
+  for (const d of checker.check(inside)) assert.equal(inside.slice(d.start, d.end), d.text);
+});
+
+test('a bad policy throws an Error with a located one-line message', () => {
+  const cases = [
+    ['version = 1\n[rules."commitment.guarantees"]\nenabled = false\n', /^policy:2:\d+: key `rules\.commitment\.guarantees`: unknown rule `commitment\.guarantees`/],
+    ['version = 1\n[categories]\ndisclosure = { enabled = "no" }\n', /^policy:3:\d+: /],
+    ['version = 1\nallow = [\n', /^policy:\d+:\d+: /],
+    ['{"version": 1, "rules": {"nope.nope": {"enabled": false}}}', /^policy:1:\d+: .*unknown rule `nope\.nope`/],
+    ['version = 2\n', /^policy:1:1: key `version`: unsupported policy version 2/],
+  ];
+  for (const [policy, re] of cases) {
+    assert.throws(() => new Checker(policy), (e) => {
+      assert.ok(e instanceof Error, 'an Error');
+      assert.match(e.message, re);
+      assert.ok(!e.message.includes('\n'), 'one line');
+      return true;
+    });
+  }
+});
+
+test('a policy (TOML or JSON) changes the findings', () => {
+  const text = '这个傻逼系统又挂了。Our internal price is 5000 yuan.';
+  assert.ok(checker.check(text).some((d) => d.category === 'disclosure'));
+  const toml = new Checker('version = 1\n[categories]\ndisclosure = { enabled = false }\n');
+  assert.ok(!toml.check(text).some((d) => d.category === 'disclosure'));
+  assert.ok(toml.check(text).some((d) => d.category === 'disrespect'));
+  const json = new Checker('{"version": 1, "allow": ["傻逼系统"]}');
+  assert.ok(!json.check(text).some((d) => d.category === 'disrespect'));
+  const extra = new Checker('version = 1\n[[terms]]\nrule = "disrespect.insult"\nadd = ["muppet"]\n');
+  assert.deepEqual(extra.check('you muppet').map((d) => d.text), ['muppet']);
+  assert.equal(extra.explain('disrespect.insult').enabled, true);
+  assert.equal(toml.explain('disclosure.price').enabled, false);
+  // No policy / blank policy = defaults.
+  for (const c of [new Checker(undefined), new Checker(null), new Checker(''), new Checker('  \n')]) {
+    assert.deepEqual(c.check(text), checker.check(text));
+  }
+  for (const c of [toml, json, extra]) c.free();
+});
+
+test('rules() lists every rule; explain() returns one or undefined', () => {
+  const rules = checker.rules();
+  assert.ok(rules.length > 0);
+  const keys = ['allow', 'category', 'enabled', 'flag', 'id', 'kind', 'message_en', 'message_zh', 'norm', 'pack', 'severity',
+    'suggestions_en', 'suggestions_zh', 'summary'];
+  const ids = new Set();
+  for (const r of rules) {
+    assert.deepEqual(Object.keys(r).sort(), keys);
+    assert.ok(CATEGORIES.includes(r.category) && SEVERITIES.includes(r.severity));
+    assert.ok(r.id.startsWith(r.category + '.'));
+    assert.equal(r.enabled, true);
+    assert.ok(!ids.has(r.id));
+    ids.add(r.id);
+    assert.deepEqual(checker.explain(r.id), r);
+  }
+  for (const cat of CATEGORIES) assert.ok(rules.some((r) => r.category === cat), cat);
+  assert.equal(checker.explain('disrespect.no-such-rule'), undefined);
+  assert.equal(checker.explain(''), undefined);
+});
+
+test("every rule's own flag examples are flagged through the wasm, with exact spans", () => {
+  for (const r of checker.rules()) {
+    for (const example of r.flag) {
+      const found = checker.check(example);
+      assert.ok(found.some((d) => d.rule === r.id), `${r.id} on ${example}: ${JSON.stringify(found)}`);
+      assertSpans(example, found);
+    }
+  }
+});
+
+test('the TypeScript declarations are typed', () => {
+  const dts = readFileSync(PKG + 'conduct_wasm.d.ts', 'utf8');
+  assert.match(dts, /check\(text: string, lang\?: Lang( \| null)?\): Diagnostic\[\];/);
+  assert.match(dts, /rules\(\): RuleInfo\[\];/);
+  assert.match(dts, /explain\(id: string\): RuleInfo \| undefined;/);
+  assert.match(dts, /constructor\(policy\?: string( \| null)?\);/);
+  assert.match(dts, /export function version\(\): string;/);
+  assert.match(dts, /export interface Diagnostic \{/);
+  const api = dts.slice(dts.indexOf('export class Checker'), dts.indexOf('export type InitInput'));
+  assert.doesNotMatch(api, /\bany\b/);
+});
