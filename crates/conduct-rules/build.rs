@@ -26,7 +26,8 @@ fn pack_list() {
     out.push_str("pub(crate) static BUILTIN_PACKS: &[(&str, &str)] = &[\n");
     for f in files.iter().filter(|f| *f != "folds.toml") {
         println!("cargo:rerun-if-changed=packs/{f}");
-        writeln!(out, "    (\"packs/{f}\", include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/packs/{f}\"))),").unwrap();
+        writeln!(out, "    (\"packs/{f}\", include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/packs/{f}\"))),")
+            .unwrap();
     }
     out.push_str("];\n/// The homophone table.\n");
     if files.iter().any(|f| f == "folds.toml") {
