@@ -1,7 +1,94 @@
 // Helpers shared by guard*.test.mjs and policy*.test.mjs: the guard's dialog, the fixture pages'
 // record of what they sent, the audit log and the guard settings, read and written through the
 // extension's own service worker.
+process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
 import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync, createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHROMIUM } from './lib/harness.mjs';
+import { EXT_OUT, EXT_SRC, ARTIFACTS } from './lib/paths.mjs';
+import { startServer } from './lib/server.mjs';
+
+/** A fresh RSA key → the manifest `key` and the extension id Chromium derives from it. */
+export function freshKey() {
+  const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const der = publicKey.export({ type: 'spki', format: 'der' });
+  const id = [...createHash('sha256').update(der).digest('hex').slice(0, 32)].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('');
+  return { key: der.toString('base64'), id };
+}
+
+/**
+ * Like lib/harness.mjs setup(), but Chromium loads a private copy of the assembled extension, so
+ * another test run rebuilding target/extension cannot pull files from under this browser.
+ * `key`: a manifest key for the copy (its own extension id), e.g. from freshKey().
+ * `beforeLaunch(id)`: runs once the id is known, before Chromium starts (policy files).
+ */
+export async function launch({ key = null, beforeLaunch = null } = {}) {
+  const { build } = await import(join(EXT_SRC, 'build.mjs'));
+  build(EXT_OUT);
+  const profile = mkdtempSync(join(tmpdir(), 'conduct-guard-e2e-'));
+  const extDir = join(profile, 'extension');
+  cpSync(EXT_OUT, extDir, { recursive: true });
+  let id = null;
+  if (key) {
+    const manifest = JSON.parse(readFileSync(join(extDir, 'manifest.json'), 'utf8'));
+    manifest.key = key.key;
+    writeFileSync(join(extDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+    id = key.id;
+  }
+  if (beforeLaunch) await beforeLaunch(id);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const server = await startServer();
+  const netlog = join(profile, 'netlog.json');
+  const ctx = await chromium.launchPersistentContext(join(profile, 'user-data'), {
+    executablePath: CHROMIUM, headless: true, ignoreDefaultArgs: ['--disable-extensions'],
+    viewport: { width: 900, height: 640 }, locale: 'en-US',
+    args: [
+      `--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`,
+      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage',
+      '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+      `--log-net-log=${netlog}`, '--net-log-capture-mode=Default',
+    ],
+  });
+  const requests = [];
+  const record = (source) => (req) => requests.push({ url: req.url(), source, type: req.resourceType() });
+  ctx.on('request', record('context'));
+  ctx.on('serviceworker', (w) => w.on?.('request', record('worker')));
+  const isOurs = (w) => w.url().startsWith('chrome-extension://') && (!id || w.url().startsWith(`chrome-extension://${id}/`));
+  const worker = ctx.serviceWorkers().find(isOurs) ?? await ctx.waitForEvent('serviceworker', { predicate: isOurs, timeout: 15000 });
+  const extId = new URL(worker.url()).host;
+  return {
+    ctx, server, extId, worker, requests, profile, netlog,
+    url: (p) => `${server.origin}/${p.replace(/^\//, '')}`,
+    extUrl: (p) => `chrome-extension://${extId}/${p.replace(/^\//, '')}`,
+    async close() { await ctx.close().catch(() => {}); await server.close(); },
+    networkReport() {
+      const allowed = (u) => /^(chrome-extension:\/\/|data:|blob:|about:|chrome:\/\/|devtools:)/.test(u) || u.startsWith(server.origin + '/') || u === server.origin;
+      const ours = (i) => i && (i.startsWith(server.origin) || i.startsWith(`chrome-extension://${extId}`));
+      const net = parseNetlog(netlog).filter((r) => !allowed(r.url) && !r.url.startsWith('http://127.0.0.1'));
+      return { foreign: requests.filter((r) => !allowed(r.url)), foreignFromPages: net.filter((r) => ours(r.initiator)), background: net.filter((r) => !ours(r.initiator)) };
+    },
+    cleanup() { rmSync(profile, { recursive: true, force: true }); },
+  };
+}
+
+function parseNetlog(path) {
+  if (!existsSync(path)) return [];
+  let text = readFileSync(path, 'utf8').trim();
+  if (!text.endsWith('}')) text = text.replace(/,\s*$/, '') + ']}';
+  let log;
+  try { log = JSON.parse(text); } catch { return []; }
+  const out = [];
+  for (const ev of log.events || []) {
+    const p = ev.params;
+    if (p && typeof p.url === 'string' && /^(https?|wss?|ftp):/.test(p.url)) out.push({ url: p.url, initiator: p.initiator || null });
+  }
+  return out;
+}
 
 export const dialog = (page) => page.locator('conduct-rules-guard .dialog');
 

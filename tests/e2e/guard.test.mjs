@@ -7,11 +7,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { setup, loadEngine, screenshot } from './lib/harness.mjs';
+import { loadEngine, screenshot } from './lib/harness.mjs';
 import { afterTyping, assertNoForeignRequests } from './lib/flow.mjs';
 import {
   dialog, expectDialog, setGuard, auditLog, clearAudit, allStorage, sent, waitMark, markCount, openWithGuard, waitFor,
-  dialogFindings, focused, pickGuardSentences, rulesAtOrAbove,
+  dialogFindings, focused, pickGuardSentences, rulesAtOrAbove, launch,
 } from './guard-lib.mjs';
 
 let env, checker, S;
@@ -21,7 +21,7 @@ before(async () => {
   checker = new engine.Checker();
   S = pickGuardSentences(checker);
   console.log(`# sentences: ${JSON.stringify(S)}`);
-  env = await setup();
+  env = await launch();
 });
 
 after(async () => {

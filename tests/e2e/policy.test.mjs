@@ -10,19 +10,14 @@
 // settings as locked with the reason and refuses to clear the audit log; a managed policy that
 // fails validation is reported on the options page with its location while the last valid policy
 // (its guard and its rules) stays in force.
-process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { generateKeyPairSync, createHash, randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { CHROMIUM, loadEngine, screenshot } from './lib/harness.mjs';
-import { EXT_OUT, EXT_SRC, ARTIFACTS } from './lib/paths.mjs';
-import { startServer } from './lib/server.mjs';
+import { loadEngine, screenshot } from './lib/harness.mjs';
 import { afterTyping, assertNoForeignRequests } from './lib/flow.mjs';
-import { dialog, expectDialog, sent, waitMark, openWithGuard, waitFor, dialogFindings, inWorker, setGuard, auditLog } from './guard-lib.mjs';
+import { dialog, expectDialog, sent, waitMark, openWithGuard, waitFor, dialogFindings, inWorker, setGuard, auditLog, launch, freshKey } from './guard-lib.mjs';
 
 const POLICY_DIR = '/etc/chromium/policies/managed';
 const CODENAME = 'Project Falcon';
@@ -41,20 +36,11 @@ const MANAGED = {
 
 let env, policyFile, engine;
 
-/** A fresh RSA key → the manifest `key` and the extension id Chromium derives from it. */
-function freshKey() {
-  const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const der = publicKey.export({ type: 'spki', format: 'der' });
-  const id = [...createHash('sha256').update(der).digest('hex').slice(0, 32)].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('');
-  return { key: der.toString('base64'), id };
-}
-
 function writePolicy(id, settings) {
   mkdirSync(POLICY_DIR, { recursive: true });
-  const tmp = `${policyFile}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ '3rdparty': { extensions: { [id]: settings } } }, null, 2));
-  cpSync(tmp, policyFile);
-  rmSync(tmp);
+  // Chromium re-reads a changed file only after it has been stable for a few seconds, so a
+  // direct write is safe; the test also asks for an explicit reload.
+  writeFileSync(policyFile, JSON.stringify({ '3rdparty': { extensions: { [id]: settings } } }, null, 2));
 }
 
 /** Asks Chromium to re-read its policy files now (chrome://policy → Reload policies). */
@@ -81,54 +67,15 @@ function removeStalePolicies() {
 before(async () => {
   removeStalePolicies();
   engine = await loadEngine();
-  const { build } = await import(join(EXT_SRC, 'build.mjs'));
-  build(EXT_OUT);
-  const profile = mkdtempSync(join(tmpdir(), 'conduct-policy-e2e-'));
-  const extDir = join(profile, 'extension');
-  cpSync(EXT_OUT, extDir, { recursive: true });
-  const { key, id } = freshKey();
-  const manifest = JSON.parse(readFileSync(join(extDir, 'manifest.json'), 'utf8'));
-  manifest.key = key;
-  writeFileSync(join(extDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
-
   policyFile = join(POLICY_DIR, `conduct-rules-e2e-${process.pid}-${randomBytes(4).toString('hex')}.json`);
-  writePolicy(id, MANAGED);
-
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const server = await startServer();
-  const ctx = await chromium.launchPersistentContext(join(profile, 'user-data'), {
-    executablePath: CHROMIUM, headless: true, ignoreDefaultArgs: ['--disable-extensions'],
-    viewport: { width: 900, height: 640 }, locale: 'en-US',
-    args: [
-      `--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`,
-      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage',
-      '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-    ],
-  });
-  const requests = [];
-  const record = (source) => (req) => requests.push({ url: req.url(), source });
-  ctx.on('request', record('context'));
-  ctx.on('serviceworker', (w) => w.on?.('request', record('worker')));
-  const worker = ctx.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${id}/`))
-    ?? await ctx.waitForEvent('serviceworker', { predicate: (w) => w.url().startsWith(`chrome-extension://${id}/`), timeout: 15000 });
-  env = {
-    ctx, server, extId: id, worker, requests, profile,
-    url: (p) => `${server.origin}/${p.replace(/^\//, '')}`,
-    extUrl: (p) => `chrome-extension://${id}/${p.replace(/^\//, '')}`,
-    networkReport() {
-      const allowed = (u) => /^(chrome-extension:\/\/|data:|blob:|about:|chrome:\/\/|devtools:)/.test(u) || u.startsWith(server.origin);
-      return { foreign: requests.filter((r) => !allowed(r.url)), foreignFromPages: [], background: [] };
-    },
-  };
+  env = await launch({ key: freshKey(), beforeLaunch: (id) => writePolicy(id, MANAGED) });
 });
 
 after(async () => {
   if (policyFile) rmSync(policyFile, { force: true });
-  await env?.ctx.close().catch(() => {});
-  await env?.server.close();
+  await env?.close();
   if (env) assertNoForeignRequests(env);
-  if (env) rmSync(env.profile, { recursive: true, force: true });
+  env?.cleanup();
   assert.ok(!existsSync(policyFile), 'policy file removed');
 });
 
