@@ -23,10 +23,11 @@ export function freshKey() {
 /**
  * Like lib/harness.mjs setup(), but Chromium loads a private copy of the assembled extension, so
  * another test run rebuilding target/extension cannot pull files from under this browser.
- * `key`: a manifest key for the copy (its own extension id), e.g. from freshKey().
+ * `key`: a manifest key for the copy (its own extension id), e.g. from freshKey(): then no policy file
+ * another test writes for the fixed id can reach this browser. `lang`: browser UI language.
  * `beforeLaunch(id)`: runs once the id is known, before Chromium starts (policy files).
  */
-export async function launch({ key = null, beforeLaunch = null } = {}) {
+export async function launch({ key = null, beforeLaunch = null, lang = null } = {}) {
   const { build } = await import(join(EXT_SRC, 'build.mjs'));
   build(EXT_OUT);
   const profile = mkdtempSync(join(tmpdir(), 'conduct-guard-e2e-'));
@@ -45,8 +46,10 @@ export async function launch({ key = null, beforeLaunch = null } = {}) {
   const netlog = join(profile, 'netlog.json');
   const ctx = await chromium.launchPersistentContext(join(profile, 'user-data'), {
     executablePath: CHROMIUM, headless: true, ignoreDefaultArgs: ['--disable-extensions'],
-    viewport: { width: 900, height: 640 }, locale: 'en-US',
+    viewport: { width: 900, height: 640 }, locale: lang || 'en-US',
+    env: { ...process.env, ...(lang ? { LANGUAGE: lang.replace('-', '_'), LANG: `${lang.replace('-', '_')}.UTF-8` } : {}) },
     args: [
+      ...(lang ? [`--lang=${lang}`] : []),
       `--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`,
       '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage',

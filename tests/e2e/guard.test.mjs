@@ -11,7 +11,7 @@ import { loadEngine, screenshot } from './lib/harness.mjs';
 import { afterTyping, assertNoForeignRequests } from './lib/flow.mjs';
 import {
   dialog, expectDialog, setGuard, auditLog, clearAudit, allStorage, sent, waitMark, markCount, openWithGuard, waitFor,
-  dialogFindings, focused, pickGuardSentences, rulesAtOrAbove, launch,
+  dialogFindings, focused, pickGuardSentences, rulesAtOrAbove, launch, freshKey,
 } from './guard-lib.mjs';
 
 let env, checker, S;
@@ -21,7 +21,7 @@ before(async () => {
   checker = new engine.Checker();
   S = pickGuardSentences(checker);
   console.log(`# sentences: ${JSON.stringify(S)}`);
-  env = await launch();
+  env = await launch({ key: freshKey() });
 });
 
 after(async () => {
@@ -220,6 +220,35 @@ test('chat: Shift+Enter is a line break; the ➤ button (aria-label Send) is gua
     await assertNoTextStored([text, S.zh2]);
   } finally {
     await page.close();
+  }
+});
+
+test('per-site send button names: a button the guard does not know is guarded once configured', async () => {
+  await setGuard(env, { mode: 'warn' });
+  let page = await openWithGuard(env, 'guard-chat.html', { mode: 'warn' });
+  try {
+    await page.click('#msg');
+    await afterTyping(page, () => page.keyboard.type(S.en));
+    await page.click('#post');                       // "Envoyer": not a known send name
+    await waitFor(async () => (await sent(page)).length === 1, 'unguarded button sends');
+    assert.equal(await dialog(page).count(), 0);
+  } finally {
+    await page.close();
+  }
+  await setGuard(env, { mode: 'warn', sites: { '127.0.0.1': { send_names: ['Envoyer'] } } });
+  page = await openWithGuard(env, 'guard-chat.html', { mode: 'warn' });
+  try {
+    await page.click('#msg');
+    await afterTyping(page, () => page.keyboard.type(S.en));
+    await page.click('#post');
+    await expectDialog(page);
+    assert.deepEqual(await sent(page), []);
+    await page.keyboard.press('Escape');
+    await dialog(page).waitFor({ state: 'detached' });
+    assert.deepEqual(await sent(page), []);
+  } finally {
+    await page.close();
+    await setGuard(env, { mode: 'warn' });
   }
 });
 
