@@ -76,7 +76,7 @@ pub struct ExplainArgs {
 pub enum CheckFormat {
     /// rustc-style diagnostics with the flagged span underlined.
     Human,
-    /// One JSON document (see the crate README for the contract).
+    /// One JSON document (the contract is in the crate README).
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,

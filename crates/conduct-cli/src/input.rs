@@ -216,7 +216,7 @@ mod tests {
     #[test]
     fn spans_at_a_line_end_stay_on_their_line() {
         let s = source("abc\ndef\n");
-        let mut idx = LineIndex::new(&s);
+        let idx = LineIndex::new(&s);
         assert_eq!(idx.lines_around(&s.text, 1, 3), (0, 3));
         assert_eq!(idx.lines_around(&s.text, 4, 7), (4, 7));
         assert_eq!(idx.lines_around(&s.text, 1, 6), (0, 7));
