@@ -223,6 +223,36 @@ test('chat: Shift+Enter is a line break; the ➤ button (aria-label Send) is gua
   }
 });
 
+test('chat: Enter while an IME composes is not a send; after the commit it is', async () => {
+  await setGuard(env, { mode: 'warn' });
+  const page = await openWithGuard(env, 'guard-chat.html', { mode: 'warn' });
+  try {
+    await page.evaluate(() => {
+      window.enterKeys = [];
+      document.getElementById('msg').addEventListener('keydown', (e) => { if (e.key === 'Enter') window.enterKeys.push(e.isComposing); });
+    });
+    await page.click('#msg');
+    await afterTyping(page, () => page.keyboard.type(`${S.zh} `));
+    const cdp = await env.ctx.newCDPSession(page);
+    await cdp.send('Input.imeSetComposition', { text: 'ni', selectionStart: 2, selectionEnd: 2 });
+    await page.keyboard.press('Enter');
+    // The page got this Enter itself (as composing), so the guard let it through.
+    await page.waitForFunction(() => window.enterKeys.length === 1);
+    assert.deepEqual(await page.evaluate(() => window.enterKeys), [true]);
+    assert.equal(await dialog(page).count(), 0, 'no dialog for Enter during composition');
+    assert.deepEqual(await sent(page), []);
+    await afterTyping(page, () => cdp.send('Input.insertText', { text: '你' }));
+    await page.keyboard.press('Enter');
+    await expectDialog(page);
+    assert.deepEqual(await sent(page), []);
+    assert.deepEqual(await page.evaluate(() => window.enterKeys), [true], 'the page never saw the held Enter');
+    await page.keyboard.press('Escape');
+    await dialog(page).waitFor({ state: 'detached' });
+  } finally {
+    await page.close();
+  }
+});
+
 test('per-site send button names: a button the guard does not know is guarded once configured', async () => {
   await setGuard(env, { mode: 'warn' });
   let page = await openWithGuard(env, 'guard-chat.html', { mode: 'warn' });
@@ -287,30 +317,49 @@ test('webmail: Ctrl+Enter and Enter in the subject are guarded; other buttons ar
 });
 
 test('options page: audit log listed without text, exported as JSON and CSV, cleared', async () => {
-  const log = await auditLog(env);
-  assert.ok(log.length >= 2, 'earlier tests left audit entries');
+  await setGuard(env, { mode: 'justify' });
   const page = await env.ctx.newPage();
   try {
     await page.goto(env.extUrl('options/options.html'));
+    // Entries as a content script sends them, with fields that must never be stored.
+    const secret = 'Our floor price is $3,000 (do not store me)';
+    for (const entry of [
+      { rules: ['commitment.deadline'], mode: 'warn', action: 'sent_anyway', reason: '=HYPERLINK("x"), "quoted"', text: secret, diagnostics: [{ text: secret }] },
+      { rules: ['disrespect.profanity', 'Not A Rule Id!'], mode: 'block', action: 'blocked', message: secret },
+    ]) {
+      const res = await page.evaluate((e) => chrome.runtime.sendMessage({ kind: 'guard-audit', host: 'mail.example.com', entry: e }), entry);
+      assert.equal(res.kind, 'ok');
+    }
+    const bad = await page.evaluate(() => chrome.runtime.sendMessage({ kind: 'guard-audit', entry: { rules: ['x.y'], mode: 'warn', action: 'deleted_everything' } }));
+    assert.equal(bad.kind, 'error', 'unknown action refused');
+    const log = await auditLog(env);
+    assert.ok(log.length >= 2);
+    assert.ok(!JSON.stringify(log).includes('do not store me'), 'fields other than the whitelisted ones are dropped');
+    assert.deepEqual(Object.keys(log[log.length - 1]).sort(), ['action', 'mode', 'reason', 'rules', 'site', 'time']);
+    assert.deepEqual(log[log.length - 1].rules, ['disrespect.profanity']);
+    await page.reload();
     await page.locator('#audit[data-count]').waitFor({ state: 'attached' });
     await page.locator('#guard[data-ready=true]').waitFor({ state: 'attached' });
     assert.equal(await page.locator('#audit-table tbody tr').count(), log.length);
     const shown = await page.locator('#audit').textContent();
     for (const t of [S.en, S.zh, S.en2, S.zh2]) assert.ok(!shown.includes(t), 'options page shows message text');
     assert.ok(shown.includes(log[log.length - 1].rules[0]));
+    await page.locator('#audit').scrollIntoViewIfNeeded();
     await screenshot(page, 'guard-options-audit');
 
     const [dj] = await Promise.all([page.waitForEvent('download'), page.click('#audit-export-json')]);
     const json = JSON.parse(readFileSync(await dj.path(), 'utf8'));
     assert.deepEqual(json, log);
     const [dc] = await Promise.all([page.waitForEvent('download'), page.click('#audit-export-csv')]);
-    const csv = readFileSync(await dc.path(), 'utf8').trim().split(/\r\n/);
+    const csvText = readFileSync(await dc.path(), 'utf8');
+    const csv = csvText.trim().split(/\r\n/);
     assert.equal(csv[0], 'time,site,rules,mode,action,reason');
     assert.equal(csv.length, log.length + 1);
+    assert.ok(csvText.includes(`"'=HYPERLINK(""x""), ""quoted"""`), 'CSV quotes cells and defuses formulas');
     assert.ok(dc.suggestedFilename().endsWith('.csv') && dj.suggestedFilename().endsWith('.json'));
 
     // The guard mode select reflects the user's setting and is not locked.
-    assert.equal(await page.inputValue('#guard-mode'), 'justify');
+    await waitFor(async () => (await page.inputValue('#guard-mode')) === 'justify', 'options page shows the user\'s mode');
     assert.ok(!(await page.locator('#guard-mode').isDisabled()));
     await page.selectOption('#guard-mode', 'block');
     await waitFor(async () => (await env.ctx.serviceWorkers()[0].evaluate(async () => (await chrome.storage.sync.get('guard')).guard?.mode)) === 'block', 'mode saved');

@@ -133,6 +133,7 @@ test('options page shows managed settings as locked, with the reason; audit cann
     const res = await page.evaluate(() => chrome.runtime.sendMessage({ kind: 'guard-audit-clear' }));
     assert.equal(res.kind, 'error');
     assert.ok((await auditLog(env)).length >= 1);
+    await page.locator('#guard').scrollIntoViewIfNeeded();
     await screenshot(page, 'guard-options-managed');
   } finally {
     await page.close();

@@ -110,11 +110,11 @@ export class Guard {
     // or lets it insert a line break.
     win.addEventListener('keydown', (e) => this.learnEnter(e), false);
     win.addEventListener('beforeinput', (e) => {
-      if (e.inputType === 'insertLineBreak' || e.inputType === 'insertParagraph') {
-        const f = this.driver.fieldOf(e);
-        if (f && !this.lastShiftEnter) this.enterHabit.set(f, 'newline');
-      }
+      if (e.inputType !== 'insertLineBreak' && e.inputType !== 'insertParagraph') return;
+      const f = this.driver.fieldOf(e);
+      if (f && f === this.plainEnterIn) this.enterHabit.set(f, 'newline');
     }, true);
+    win.addEventListener('keyup', () => { this.plainEnterIn = null; }, true);
   }
 
   get enabled() {
@@ -125,7 +125,6 @@ export class Guard {
 
   onKeyDown(e) {
     if (this.bypass || e.key !== 'Enter') return;
-    this.lastShiftEnter = e.shiftKey;
     if (!e.isTrusted || e.isComposing || e.keyCode === 229 || e.altKey || e.shiftKey || fromOwnUi(e)) return;
     if (!this.enabled) return;
     const f = this.driver.fieldOf(e);
@@ -140,10 +139,18 @@ export class Guard {
     });
   }
 
+  /**
+   * After the page had its turn (bubble phase on window): a plain Enter the page cancelled means
+   * Enter sends from this field; one it let through that then inserts a line break (beforeinput)
+   * means Enter is a line break there. Enter during an IME composition teaches nothing.
+   */
   learnEnter(e) {
-    if (e.key !== 'Enter' || !e.isTrusted || e.shiftKey || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
+    this.plainEnterIn = null;
+    if (e.key !== 'Enter' || !e.isTrusted || e.shiftKey || e.ctrlKey || e.metaKey || e.altKey || e.isComposing || e.keyCode === 229) return;
     const f = this.driver.fieldOf(e);
-    if (f && e.defaultPrevented) this.enterHabit.set(f, 'send');
+    if (!f) return;
+    if (e.defaultPrevented) this.enterHabit.set(f, 'send');
+    else this.plainEnterIn = f;
   }
 
   /** Does a plain Enter send from this field? */
