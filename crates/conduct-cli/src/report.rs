@@ -32,14 +32,24 @@ pub fn locate(source: &Source, diagnostics: Vec<Diagnostic>) -> Vec<Finding> {
     diagnostics
         .into_iter()
         .map(|mut d| {
-            d.start += source.bom_len;
-            d.end += source.bom_len;
+            // Offsets into the file; kept on character boundaries whatever the engine returns.
+            d.start = char_boundary(&source.text, d.start + source.bom_len);
+            d.end = char_boundary(&source.text, d.end + source.bom_len).max(d.start);
             let start = index.position(&source.text, d.start);
             let end = index.position(&source.text, d.end);
             let text = source.text.get(d.start..d.end).unwrap_or("").to_string();
             Finding { diagnostic: d, start, end, text }
         })
         .collect()
+}
+
+/// The largest character boundary of `text` at or before `offset`.
+fn char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
 }
 
 /// Counts of findings and files over a whole run.
