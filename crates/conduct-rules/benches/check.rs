@@ -16,7 +16,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use conduct_rules::Checker;
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 
 const EMAIL_ZH: &str = include_str!("fixtures/email-zh.txt");
 const EMAIL_EN: &str = include_str!("fixtures/email-en.txt");
@@ -77,7 +77,10 @@ fn benches(c: &mut Criterion) {
     let inputs = inputs();
     verify(&checker, &inputs);
 
-    c.bench_function("build/default", |b| b.iter(|| black_box(Checker::new().expect("valid"))));
+    let mut group = c.benchmark_group("build");
+    group.sample_size(10);
+    group.bench_function("default", |b| b.iter(|| black_box(Checker::new().expect("valid"))));
+    group.finish();
 
     let mut group = c.benchmark_group("email");
     for (name, text) in inputs.iter().filter(|(n, _)| n.starts_with("email/")) {
@@ -98,4 +101,32 @@ fn benches(c: &mut Criterion) {
 }
 
 criterion_group!(check, benches);
-criterion_main!(check);
+
+/// `CONDUCT_BENCH_PROFILE=email/mixed [CONDUCT_BENCH_ITERS=200] target/release/deps/check-…`
+/// checks one input in a loop without criterion, for `valgrind --tool=callgrind` (see
+/// `BENCHMARKS.md`); `build/default` profiles building the checker.
+fn profile(name: &str) {
+    let iters: usize = std::env::var("CONDUCT_BENCH_ITERS").ok().and_then(|n| n.parse().ok()).unwrap_or(100);
+    if name == "build/default" {
+        for _ in 0..iters {
+            black_box(Checker::new().expect("valid"));
+        }
+        return;
+    }
+    let checker = Checker::new().expect("valid");
+    let inputs = inputs();
+    let (_, text) = inputs.iter().find(|(n, _)| n == name).unwrap_or_else(|| panic!("no input `{name}`"));
+    let mut n = 0;
+    for _ in 0..iters {
+        n += black_box(checker.check(black_box(text))).len();
+    }
+    println!("{name}: {iters} checks, {} findings each", n / iters.max(1));
+}
+
+fn main() {
+    if let Ok(name) = std::env::var("CONDUCT_BENCH_PROFILE") {
+        return profile(&name);
+    }
+    check();
+    Criterion::default().configure_from_args().final_summary();
+}
