@@ -308,8 +308,9 @@ export class Guard {
     if (send) {
       this.resend(action);
     } else {
+      // Back to the first finding, text untouched (the field may be gone if the page re-rendered).
       const first = hits[0];
-      first.field.focusAt(first.start);
+      try { if (first.field.el.isConnected) first.field.focusAt(first.start); } catch { /* nothing to focus */ }
       mark('conduct:guard-review');
     }
   }
@@ -321,12 +322,13 @@ export class Guard {
       if (action.kind === 'key') {
         const f = action.field;
         if (f.el.ownerDocument.activeElement !== f.el && !f.el.contains(f.el.ownerDocument.activeElement)) f.el.focus({ preventScroll: true });
-        const win = action.target.ownerDocument.defaultView;
+        const target = action.target.isConnected ? action.target : f.el;
+        const win = target.ownerDocument.defaultView;
         const opts = { ...action.init, bubbles: true, cancelable: true, composed: true, view: win };
         const down = new win.KeyboardEvent('keydown', opts);
-        action.target.dispatchEvent(down);
-        if (!down.defaultPrevented) action.target.dispatchEvent(new win.KeyboardEvent('keypress', { ...opts, charCode: 13 }));
-        action.target.dispatchEvent(new win.KeyboardEvent('keyup', opts));
+        target.dispatchEvent(down);
+        if (!down.defaultPrevented) target.dispatchEvent(new win.KeyboardEvent('keypress', { ...opts, charCode: 13 }));
+        target.dispatchEvent(new win.KeyboardEvent('keyup', opts));
       } else if (action.kind === 'click') {
         const target = action.target.isConnected ? action.target : action.btn;
         const win = target.ownerDocument.defaultView;
