@@ -58,7 +58,15 @@ test('shadow-root contenteditable chat: Enter and the 发送 button are guarded'
     await afterTyping(page, () => page.keyboard.type(S.zh2));
     await page.keyboard.press('Enter');
     await expectDialog(page);
-    await dialog(page).locator('button[data-action=send]').click();
+    // The page's own scripts cannot press "Send anyway".
+    await page.evaluate(() => document.querySelector('conduct-rules-guard').shadowRoot.querySelector('button[data-action=send]').click());
+    assert.equal(await dialog(page).count(), 1, 'a scripted click does not send');
+    assert.equal((await sent(page)).length, 2);
+    // Keyboard only: focus starts on Review; Shift+Tab reaches Send anyway; Enter presses it.
+    assert.equal(await focused(page), 'guard:review primary');
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await focused(page), 'guard:send');
+    await page.keyboard.press('Enter');
     await waitFor(async () => (await sent(page)).length === 3, 'sent anyway by Enter');
     assert.deepEqual((await sent(page))[2], { from: 'chat', text: S.zh2 });
     assert.equal((await sent(page)).length, 3);

@@ -122,8 +122,9 @@ export class GuardDialog {
       send.type = 'button';
       send.dataset.action = 'send';
       send.disabled = mode === 'justify';
-      send.addEventListener('click', () => {
-        if (send.disabled) return;
+      send.addEventListener('click', (e) => {
+        // Only the user can send anyway: a click made by the page's scripts does nothing.
+        if (send.disabled || !e.isTrusted) return;
         this.close({ action: 'send', reason: this.reason ? this.reason.value.trim() : null });
       });
       this.sendBtn = send;
