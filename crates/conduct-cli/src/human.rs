@@ -7,7 +7,7 @@ use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use anstyle::{AnsiColor, Effects, Style};
 use conduct_rules::Severity;
 
-use crate::input::{LineIndex, Source};
+use crate::input::{floor_char_boundary, LineIndex, Source};
 use crate::report::{Finding, Totals};
 
 /// Writes findings as they are found.
@@ -36,20 +36,27 @@ impl HumanWriter {
     fn render(&self, index: &mut LineIndex, source: &Source, finding: &Finding) -> String {
         let d = &finding.diagnostic;
         let (from, to) = index.lines_around(&source.text, d.start, d.end);
-        let excerpt = &source.text[from..to];
-        let span = (d.start - from).min(excerpt.len())..(d.end.min(to) - from).max(d.start - from).min(excerpt.len());
+        let excerpt = Excerpt::new(&source.text, from, to, d.start, d.end);
+        let path = display_path(&source.path);
         let level = level(d.severity);
         let mut group = level.primary_title(&*d.message).id(&*d.rule).element(
-            Snippet::source(excerpt)
+            Snippet::source(excerpt.text.as_ref())
                 .line_start(finding.start.line)
-                .path(display_path(&source.path))
-                .annotation(AnnotationKind::Primary.span(span)),
+                .path(path)
+                .annotation(AnnotationKind::Primary.span(excerpt.span.clone())),
         );
         group = group.element(Level::NOTE.with_name("norm").message(&*d.norm));
         for suggestion in d.suggestions.iter() {
             group = group.element(Level::HELP.with_name("suggestion").message(suggestion.as_str()));
         }
-        self.renderer.render(&[group])
+        let rendered = self.renderer.render(&[group]);
+        if !excerpt.cut {
+            return rendered;
+        }
+        // The renderer counts the column from the excerpt's start; show the column in the file.
+        let line = finding.start.line;
+        let shown = excerpt.text[..excerpt.span.start].chars().count() + 1;
+        rendered.replacen(&format!("{path}:{line}:{shown}"), &format!("{path}:{line}:{}", finding.start.column), 1)
     }
 
     /// Writes the summary line.
@@ -76,6 +83,48 @@ impl HumanWriter {
 pub fn error_line(color: bool, message: &str) -> String {
     let style = if color { AnsiColor::BrightRed.on_default().effects(Effects::BOLD) } else { Style::new() };
     format!("{style}error{style:#}: {message}")
+}
+
+/// Lines longer than this many bytes are cut around the span before rendering, so that a huge
+/// single-line file with many findings renders in linear time.
+const MAX_EXCERPT_BYTES: usize = 1024;
+
+/// Bytes of context kept on each side of the span when a line is cut.
+const CONTEXT_BYTES: usize = 240;
+
+/// The text shown for a finding: its whole lines, or a window around the span marked with `...`.
+struct Excerpt<'t> {
+    text: std::borrow::Cow<'t, str>,
+    /// The span within `text`.
+    span: std::ops::Range<usize>,
+    /// Whether the lines were cut.
+    cut: bool,
+}
+
+impl<'t> Excerpt<'t> {
+    /// The excerpt of `text[from..to]` (whole lines) for the span `start..end`.
+    fn new(text: &'t str, from: usize, to: usize, start: usize, end: usize) -> Self {
+        let end = end.clamp(start, to.max(start));
+        if to - from <= MAX_EXCERPT_BYTES {
+            let lines = &text[from..to];
+            let span = (start - from).min(lines.len())..(end - from).min(lines.len());
+            return Excerpt { text: lines.into(), span, cut: false };
+        }
+        let lo = floor_char_boundary(text, start.saturating_sub(CONTEXT_BYTES).max(from));
+        let hi = ceil_boundary(text, (end + CONTEXT_BYTES).min(to));
+        let prefix = if lo > from { "..." } else { "" };
+        let suffix = if hi < to { "..." } else { "" };
+        let window = format!("{prefix}{}{suffix}", &text[lo..hi]);
+        let span = (start - lo + prefix.len())..(end.min(hi) - lo + prefix.len());
+        Excerpt { text: window.into(), span, cut: true }
+    }
+}
+
+fn ceil_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset += 1;
+    }
+    offset
 }
 
 /// How a path is shown: standard input as `<stdin>`.
@@ -155,6 +204,16 @@ error[disrespect.test]: 不尊重客户
         let out = render("\u{feff}傻逼 hi", "傻逼");
         assert!(out.contains(" --> mail.txt:1:1\n"), "got:\n{out}");
         assert!(out.contains("1 | 傻逼 hi\n  | ^^^^\n"), "got:\n{out}");
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_span_with_the_true_column() {
+        let text = format!("{}你们这些傻逼{}", "好".repeat(2000), "。".repeat(2000));
+        let out = render(&text, "傻逼");
+        assert!(out.contains(" --> mail.txt:1:2005\n"), "got:\n{out}");
+        assert!(out.contains("..."), "got:\n{out}");
+        assert!(out.contains("^^^^"), "got:\n{out}");
+        assert!(out.len() < 2000, "got:\n{out}");
     }
 
     #[test]

@@ -161,8 +161,8 @@ impl LineIndex {
     }
 }
 
-/// The largest char boundary of `text` at or before `offset`.
-fn floor_char_boundary(text: &str, offset: usize) -> usize {
+/// The largest char boundary of `text` at or before `offset` (clamped to the text).
+pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;

@@ -2,7 +2,7 @@
 
 use conduct_rules::{Diagnostic, Severity};
 
-use crate::input::{LineIndex, Position, ReadError, Source};
+use crate::input::{floor_char_boundary, LineIndex, Position, ReadError, Source};
 
 /// A finding located in its file.
 #[derive(Debug)]
@@ -33,23 +33,14 @@ pub fn locate(source: &Source, diagnostics: Vec<Diagnostic>) -> Vec<Finding> {
         .into_iter()
         .map(|mut d| {
             // Offsets into the file; kept on character boundaries whatever the engine returns.
-            d.start = char_boundary(&source.text, d.start + source.bom_len);
-            d.end = char_boundary(&source.text, d.end + source.bom_len).max(d.start);
+            d.start = floor_char_boundary(&source.text, d.start + source.bom_len);
+            d.end = floor_char_boundary(&source.text, d.end + source.bom_len).max(d.start);
             let start = index.position(&source.text, d.start);
             let end = index.position(&source.text, d.end);
             let text = source.text.get(d.start..d.end).unwrap_or("").to_string();
             Finding { diagnostic: d, start, end, text }
         })
         .collect()
-}
-
-/// The largest character boundary of `text` at or before `offset`.
-fn char_boundary(text: &str, offset: usize) -> usize {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
 }
 
 /// Counts of findings and files over a whole run.
