@@ -76,7 +76,7 @@ class Field {
     this.dirty = true;
     this.pendingInputs = [];
     this.mirror = null;
-    this.visible = isRendered(el);
+    this.visible = isRendered(el) && inViewport(el);   // the IntersectionObserver keeps it current
     this.disposers = [];
     this.listen();
   }
@@ -303,6 +303,12 @@ function isRendered(el) {
   if (!el.isConnected) return false;
   const r = el.getBoundingClientRect();
   return r.width > 0 && r.height > 0;
+}
+
+function inViewport(el) {
+  const r = el.getBoundingClientRect();
+  const win = el.ownerDocument.defaultView;
+  return r.bottom > 0 && r.right > 0 && r.top < win.innerHeight && r.left < win.innerWidth;
 }
 
 class Driver {

@@ -102,11 +102,25 @@ export class Popover {
     const vw = win.innerWidth, vh = win.innerHeight;
     el.style.left = '0px';
     el.style.top = '0px';
+    el.style.maxHeight = '';
+    el.style.overflowY = '';
     const w = el.offsetWidth, h = el.offsetHeight;
-    let left = Math.min(Math.max(8, anchor.left), vw - w - 8);
-    let top = anchor.bottom + 6;
-    if (top + h > vh - 8 && anchor.top - h - 6 >= 8) top = anchor.top - h - 6;
-    top = Math.min(Math.max(8, top), Math.max(8, vh - h - 8));
+    const left = Math.min(Math.max(8, anchor.left), vw - w - 8);
+    // Below the finding, else above it; never over it. When neither side has room (a small
+    // frame), the roomier side gets the popover with a scrollbar.
+    const below = vh - anchor.bottom - 14, above = anchor.top - 14;
+    let top;
+    if (h <= below) top = anchor.bottom + 6;
+    else if (h <= above) top = anchor.top - h - 6;
+    else if (below >= above) {
+      top = anchor.bottom + 6;
+      el.style.maxHeight = `${Math.max(60, below)}px`;
+      el.style.overflowY = 'auto';
+    } else {
+      el.style.maxHeight = `${Math.max(60, above)}px`;
+      el.style.overflowY = 'auto';
+      top = Math.max(8, anchor.top - el.offsetHeight - 6);
+    }
     el.style.left = `${Math.max(8, left)}px`;
     el.style.top = `${top}px`;
   }

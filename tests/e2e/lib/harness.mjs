@@ -25,10 +25,12 @@ export async function loadEngine() {
 /** Everything one test file needs; call `close()` in after(). */
 export async function setup({ editors = false, lang = null } = {}) {
   const { build } = await import(join(EXT_SRC, 'build.mjs'));
-  const extDir = build(EXT_OUT);
+  // A copy per test process: test files (or two people's runs) never rebuild under a running browser.
+  const extDir = build(join(EXT_OUT, `../e2e-extension/${process.pid}`));
   if (editors) await bundleEditors();
   mkdirSync(ARTIFACTS, { recursive: true });
   const server = await startServer();
+  const server2 = await startServer();   // a second origin (other port) for cross-origin frames
   const profile = mkdtempSync(join(tmpdir(), 'conduct-e2e-'));
   const netlog = join(profile, 'netlog.json');
   const ctx = await chromium.launchPersistentContext(join(profile, 'user-data'), {
@@ -56,22 +58,23 @@ export async function setup({ editors = false, lang = null } = {}) {
   const extId = new URL(worker.url()).host;
 
   const env = {
-    ctx, server, extId, worker, requests, profile, netlog,
+    ctx, server, server2, extId, worker, requests, profile, netlog,
     url: (p) => `${server.origin}/${p.replace(/^\//, '')}`,
     extUrl: (p) => `chrome-extension://${extId}/${p.replace(/^\//, '')}`,
     async close() {
       await ctx.close().catch(() => {});
       await server.close();
+      await server2.close();
     },
     /** Network check: call after close(). Returns {foreign, background} request lists. */
     networkReport() {
       const allowed = (u) => /^(chrome-extension:\/\/|data:|blob:|about:|chrome:\/\/|devtools:)/.test(u)
-        || u.startsWith(server.origin + '/') || u === server.origin;
+        || [server.origin, server2.origin].some((o) => u.startsWith(o + '/') || u === o);
       const foreign = requests.filter((r) => !allowed(r.url));
       const fromNetlog = parseNetlog(netlog);
       // Requests Chromium itself makes (no page or extension initiator) are background traffic,
       // kept off the network by --host-resolver-rules; any other foreign one is a failure.
-      const ours = (i) => i && (i.startsWith(server.origin) || i.startsWith(`chrome-extension://${extId}`));
+      const ours = (i) => i && (i.startsWith(server.origin) || i.startsWith(server2.origin) || i.startsWith(`chrome-extension://${extId}`));
       const foreignNet = fromNetlog.filter((r) => !allowed(r.url) && !r.url.startsWith('http://127.0.0.1'));
       return {
         foreign,
@@ -79,7 +82,10 @@ export async function setup({ editors = false, lang = null } = {}) {
         background: foreignNet.filter((r) => !ours(r.initiator)),
       };
     },
-    cleanup() { rmSync(profile, { recursive: true, force: true }); },
+    cleanup() {
+      rmSync(profile, { recursive: true, force: true });
+      rmSync(extDir, { recursive: true, force: true });
+    },
   };
   return env;
 }
