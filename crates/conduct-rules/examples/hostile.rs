@@ -13,7 +13,11 @@ fn main() -> Result<(), conduct_rules::Error> {
         let t = Instant::now();
         let n = checker.check(&text).len();
         let e = t.elapsed();
-        println!("{mb:>3} MB mixed: {:>8.1} ms, {n} findings, {:.0} MB/s", e.as_secs_f64() * 1e3, text.len() as f64 / e.as_secs_f64() / 1e6);
+        println!(
+            "{mb:>3} MB mixed: {:>8.1} ms, {n} findings, {:.0} MB/s",
+            e.as_secs_f64() * 1e3,
+            text.len() as f64 / e.as_secs_f64() / 1e6
+        );
     }
     let cases = [
         ("100 KB single word", "a".repeat(100 * 1024)),

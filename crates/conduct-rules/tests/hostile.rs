@@ -9,7 +9,9 @@ fn checker() -> Checker {
 fn check_valid(checker: &Checker, text: &str) -> usize {
     let found = checker.check(text);
     for d in &found {
-        assert!(d.start < d.end && d.end <= text.len() && text.is_char_boundary(d.start) && text.is_char_boundary(d.end));
+        assert!(
+            d.start < d.end && d.end <= text.len() && text.is_char_boundary(d.start) && text.is_char_boundary(d.end)
+        );
     }
     found.len()
 }
