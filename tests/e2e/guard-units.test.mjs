@@ -9,7 +9,8 @@ import { loadEngine } from './lib/harness.mjs';
 // worker-guard.js reads the user's guard from chrome.storage.sync.
 let syncGuard = null;
 globalThis.chrome = { storage: { sync: { get: async () => ({ guard: syncGuard }) }, onChanged: { addListener() {} } } };
-const { withGuardPolicy } = await import('../../extension/src/guard/worker-guard.js');
+const { withGuardPolicy, managedRules } = await import('../../extension/src/guard/worker-guard.js');
+const withGuardPolicySync = (managed) => JSON.stringify({ version: 1, rule: managedRules(managed) });
 
 test('effective guard: defaults, user values, managed override, locked', () => {
   assert.deepEqual(pick(effectiveGuard(null, null)), { mode: 'warn', threshold: 'warning' });
@@ -45,6 +46,12 @@ test('policy: [guard] only when it differs from the default; managed rules added
   const c = new Checker(p2);
   assert.equal(c.check('Falcon ships', 'en')[0].rule, 'disclosure.codename');
   c.free();
+  // Packs (pack files in JSON form) add their rules too; a duplicate id is the engine's error.
+  const pack = { pack: { name: 'acme' }, rule: [{ ...rule, id: 'disclosure.acme-internal', terms: ['Zeus'] }] };
+  const c2 = new Checker(await withGuardPolicy(null, { rule: [rule], packs: [pack] }));
+  assert.deepEqual(c2.check('Falcon and Zeus', 'en').map((d) => d.rule), ['disclosure.codename', 'disclosure.acme-internal']);
+  c2.free();
+  assert.throws(() => new Checker(withGuardPolicySync({ rule: [rule], packs: [{ rule: [rule] }] })), /duplicate rule id/);
   // A bad managed mode goes to the engine as given, so its error is located.
   const p3 = await withGuardPolicy(null, { guard: { mode: 'strict' } });
   assert.throws(() => new Checker(p3), /policy:\d+:\d+: .*guard/);

@@ -31,6 +31,7 @@ const MANAGED = {
   locked: ['guard', 'audit', 'categories'],
   categories: { disclosure: { enabled: true, severity: 'error' } },
   rule: [CUSTOM_RULE],
+  packs: [{ pack: { name: 'acme-internal', version: '1' }, rule: [{ ...CUSTOM_RULE, id: 'disclosure.acme-hostnames', terms: ['build-07.corp'] }] }],
   approved_commitments: ['CR-2026-0142'],
 };
 
@@ -87,6 +88,7 @@ test('the policy file reaches chrome.storage.managed', async () => {
   assert.deepEqual(managed.guard, MANAGED.guard);
   assert.deepEqual(managed.locked, MANAGED.locked);
   assert.deepEqual(managed.rule[0].terms, CUSTOM_RULE.terms);
+  assert.deepEqual(managed.packs, MANAGED.packs, 'packs survive Chromium\'s schema validation');
 });
 
 test('managed guard (block) and managed rule apply; the user cannot override a locked guard', async () => {
@@ -94,12 +96,12 @@ test('managed guard (block) and managed rule apply; the user cannot override a l
   const page = await openWithGuard(env, 'guard-chat.html', { mode: 'block' });
   try {
     await page.click('#msg');
-    const text = `The ${CODENAME} release notes are attached`;
+    const text = `The ${CODENAME} release notes are on build-07.corp`;
     await afterTyping(page, () => page.keyboard.type(text));
     await page.keyboard.press('Enter');
     await expectDialog(page);
     assert.equal(await dialog(page).getAttribute('data-mode'), 'block');
-    assert.deepEqual((await dialogFindings(page)).map((f) => f.rule), [CUSTOM_RULE.id]);
+    assert.deepEqual((await dialogFindings(page)).map((f) => f.rule), [CUSTOM_RULE.id, 'disclosure.acme-hostnames'], 'managed rule and managed pack');
     assert.equal(await dialog(page).locator('button[data-action=send]').count(), 0);
     await screenshot(page, 'guard-managed-block');
     await page.keyboard.press('Escape');

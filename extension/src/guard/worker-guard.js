@@ -1,4 +1,4 @@
-// Worker side of the pre-send guard: folds the guard (and managed extra rules) into the policy the
+// Worker side of the pre-send guard: folds the guard (and managed extra rules and packs) into the policy the
 // worker hands to `new Checker(policy)`, answers the guard's messages and writes the audit log.
 //
 // Messages (content script / options page → worker), besides ../shared/protocol.js:
@@ -20,7 +20,7 @@ async function readUserGuard() {
 }
 
 /**
- * The policy text with the effective `[guard]` and the administrator's extra `rule`s added, pretty
+ * The policy text with the effective `[guard]` and the administrator's extra rules (`rule`, `packs`) added, pretty
  * printed so a policy error's line:column points at a readable line. `policyText` is what
  * settings.toPolicy returned (JSON or null).
  */
@@ -32,9 +32,18 @@ export async function withGuardPolicy(policyText, managed) {
   const mode = raw && typeof raw.mode === 'string' ? raw.mode : current.mode;
   const threshold = raw && typeof raw.threshold === 'string' ? raw.threshold : current.threshold;
   if (mode !== 'off' && (mode !== DEFAULT_GUARD.mode || threshold !== DEFAULT_GUARD.threshold)) p.guard = { mode, threshold };
-  if (managed && Array.isArray(managed.rule) && managed.rule.length) p.rule = managed.rule;
+  const rules = managedRules(managed);
+  if (rules.length) p.rule = rules;
   if (Object.keys(p).length === 1) return null;
   return JSON.stringify(p, null, 2);
+}
+
+/** The administrator's extra rules: `rule`, then the rules of each pack in `packs` (pack files in JSON form). */
+export function managedRules(managed) {
+  if (!managed || typeof managed !== 'object') return [];
+  const out = Array.isArray(managed.rule) ? [...managed.rule] : [];
+  if (Array.isArray(managed.packs)) for (const pack of managed.packs) if (pack && Array.isArray(pack.rule)) out.push(...pack.rule);
+  return out;
 }
 
 /** The guard of the policy in force (the last valid one when the newest failed). */
