@@ -253,6 +253,31 @@ test('chat: Enter while an IME composes is not a send; after the commit it is', 
   }
 });
 
+test('threshold: with threshold error, a message whose findings are all below it goes through', async () => {
+  await setGuard(env, { mode: 'block', threshold: 'error' });
+  const page = await openWithGuard(env, 'guard-chat.html', { mode: 'block', threshold: 'error' });
+  try {
+    const below = [S.en, S.zh, S.en2, S.zh2].find((t) => checker.check(t, 'auto').length && checker.check(t, 'auto').every((d) => d.severity !== 'error'));
+    const at = [S.en, S.zh, S.en2, S.zh2].find((t) => checker.check(t, 'auto').some((d) => d.severity === 'error'));
+    assert.ok(below && at, 'sentences below and at the error threshold');
+    await page.click('#msg');
+    await afterTyping(page, () => page.keyboard.type(below));
+    await page.keyboard.press('Enter');
+    await waitFor(async () => (await sent(page)).length === 1, 'below-threshold message sent');
+    assert.deepEqual(await sent(page), [below]);
+    await afterTyping(page, () => page.keyboard.type(at));
+    await page.keyboard.press('Enter');
+    await expectDialog(page);
+    assert.deepEqual((await dialogFindings(page)).map((f) => f.severity), checker.check(at, 'auto').filter((d) => d.severity === 'error').map(() => 'error'));
+    await page.keyboard.press('Escape');
+    await dialog(page).waitFor({ state: 'detached' });
+    assert.deepEqual(await sent(page), [below]);
+  } finally {
+    await page.close();
+    await setGuard(env, { mode: 'warn' });
+  }
+});
+
 test('per-site send button names: a button the guard does not know is guarded once configured', async () => {
   await setGuard(env, { mode: 'warn' });
   let page = await openWithGuard(env, 'guard-chat.html', { mode: 'warn' });
