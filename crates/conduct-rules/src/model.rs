@@ -338,13 +338,8 @@ pub(crate) fn parse_located<T: serde::de::DeserializeOwned>(source: &str, file: 
 }
 
 fn toml_error(source: &str, file: &str, e: toml::de::Error, key: String) -> Error {
-    let kind = if key.is_empty() && e.span().is_some() && e.message().contains("expected") {
-        ErrorKind::Syntax
-    } else if key.is_empty() {
-        ErrorKind::Syntax
-    } else {
-        ErrorKind::Schema
-    };
+    // Without a key path the parser itself failed; with one, a value had the wrong shape.
+    let kind = if key.is_empty() { ErrorKind::Syntax } else { ErrorKind::Schema };
     let mut err = Error::new(kind, file, e.message().trim().to_string()).with_key(key);
     if let Some(span) = e.span() {
         err = err.at_offset(source, span.start);

@@ -183,10 +183,8 @@ fn verify(n: &Normalized, ci: usize, t: &TermSpec) -> Option<(usize, usize)> {
         if (t.fuzzy && c.count < run) || (!t.fuzzy && c.count != run) {
             return None;
         }
-        let mut j = 0u32;
-        for u in units[c.first as usize..=c.last as usize].iter().filter(|u| !u.sep) {
-            let tb = t.bases[bi + j.min(run - 1) as usize];
-            j += 1;
+        for (j, u) in units[c.first as usize..=c.last as usize].iter().filter(|u| !u.sep).enumerate() {
+            let tb = t.bases[bi + j.min(run as usize - 1)];
             if u.base == tb {
                 real_letters += usize::from(u.base.is_alphabetic());
             } else if !t.fuzzy {
