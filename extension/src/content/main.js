@@ -215,7 +215,8 @@ class Field {
     this.text = current;
     this.render();
     this.resolveInputs(inputs);
-    mark('conduct:rendered');
+    // 'conduct:rendered' = the underlines match the field's current text (tests wait for it).
+    if (current === text) mark('conduct:rendered');
     if (this.rerun) { this.rerun = false; this.schedule(); }
   }
 
@@ -335,6 +336,7 @@ class Driver {
       const res = await request({ kind: 'hello', host: HOST });
       this.gen = res.gen;
       this.active = res.active;
+      this.helloOk = true;
     } catch (e) {
       if (!contextInvalidated()) console.debug('conduct: worker unavailable', e);
     }
@@ -352,6 +354,7 @@ class Driver {
   async refresh() {
     try {
       const res = await request({ kind: 'hello', host: HOST });
+      this.helloOk = true;
       this.setGen(res.gen);
       this.setActive(res.active, res.gen, true);
     } catch { /* worker will come back; the next edit retries */ }
@@ -527,6 +530,7 @@ class Driver {
   onFocus(e) {
     const f = this.fieldOf(e);
     if (!f) return;
+    if (!this.helloOk) this.refresh();     // the worker could not be reached at load: try again
     this.focused = f;
     f.syncValue();
     if (f.dirty && this.active) f.schedule();
@@ -597,8 +601,20 @@ class Driver {
 
   onMouseMove(e, doc) {
     if (!this.active) return;
+    // Hit-test at most once per frame, with the latest pointer position.
+    this.pointer = { x: e.clientX, y: e.clientY, doc };
+    if (this.pointerQueued) return;
+    this.pointerQueued = true;
+    this.win.requestAnimationFrame(() => {
+      this.pointerQueued = false;
+      const p = this.pointer;
+      if (p && p.doc.defaultView) this.hoverAt(p.x, p.y, p.doc);
+    });
+  }
+
+  hoverAt(cx, cy, doc) {
     const o = this.offsetOf(doc.defaultView);
-    const x = e.clientX + o.x, y = e.clientY + o.y;
+    const x = cx + o.x, y = cy + o.y;
     if (this.popover?.open && this.popover.contains(x, y)) { clearTimeout(this.hover.hideTimer); return; }
     const hit = this.hitTest(x, y);
     const key = hit ? `${hit.i}:${hit.f.findings[hit.i].key}` : null;

@@ -54,8 +54,29 @@ function checkerFor(policyText) {
   return c;
 }
 
+let managedRead = false;
+
+/**
+ * The managed settings. At browser start the policy service can take seconds to answer; the first
+ * read then waits at most 400 ms and uses the copy cached at the last successful read, and the
+ * worker reloads as soon as the real value arrives (if it differs).
+ */
 async function readManaged() {
-  try { return (await chrome.storage.managed.get(null)) || {}; } catch { return {}; }
+  const real = chrome.storage.managed.get(null).then((v) => v || {}, () => ({}));
+  if (managedRead) return real;
+  const first = await Promise.race([real, new Promise((r) => setTimeout(() => r(null), 400))]);
+  const { managedCache = {} } = await chrome.storage.local.get('managedCache');
+  const settle = async (v) => {
+    managedRead = true;
+    if (JSON.stringify(v) !== JSON.stringify(managedCache)) await chrome.storage.local.set({ managedCache: v });
+    return v;
+  };
+  if (first) return settle(first);
+  real.then(async (v) => {
+    await settle(v);
+    if (JSON.stringify(v) !== JSON.stringify(managedCache)) reload();
+  });
+  return managedCache;
 }
 
 async function load() {
@@ -196,11 +217,20 @@ async function handle(msg, sender) {
     }
     case 'field-state': {
       const tabId = sender.tab?.id;
-      if (tabId != null) tabs.set(tabId, { host: hostOf(msg, sender), counts: msg.counts ?? null, at: Date.now() });
+      if (tabId != null) {
+        const st = { host: hostOf(msg, sender), counts: msg.counts ?? null, at: Date.now() };
+        tabs.set(tabId, st);
+        // Kept for the popup across worker restarts (session storage: memory only, this browser session).
+        chrome.storage.session?.set({ [`tab:${tabId}`]: st }).catch(() => {});
+      }
       return { kind: 'ok' };
     }
     case 'tab-state': {
-      const t = tabs.get(msg.tabId);
+      let t = tabs.get(msg.tabId);
+      if (!t) {
+        try { t = (await chrome.storage.session.get(`tab:${msg.tabId}`))[`tab:${msg.tabId}`]; } catch { t = undefined; }
+        if (t) tabs.set(msg.tabId, t);
+      }
       const host = t?.host ?? null;
       return { kind: 'tab-state', host, active: host ? siteActive(s, host) : false, counts: t?.counts ?? null,
         locked: state.locked.keys.includes('sites') || (host ? state.locked.sitesDeny.includes(host) : false) };
@@ -240,7 +270,10 @@ chrome.storage.onChanged.addListener((changes, area) => {
   else if (area === 'local' && STORAGE.ignored in changes) reload();
 });
 
-chrome.tabs?.onRemoved?.addListener((tabId) => tabs.delete(tabId));
+chrome.tabs?.onRemoved?.addListener((tabId) => {
+  tabs.delete(tabId);
+  chrome.storage.session?.remove(`tab:${tabId}`).catch(() => {});
+});
 installGuardWorker(reload);
 
 reload();
