@@ -49,20 +49,23 @@ async function measure(page, focus, kind) {
   await afterTyping(page, () => page.keyboard.insertText(text), { timeout: 15000 });
   await waitForUnderlines(page, (u) => u.length === findings, { timeout: 15000 });
   await page.keyboard.press('Control+End');
-  await page.evaluate(() => performance.clearMeasures('conduct:latency'));
+  const since = (t0) => page.evaluate((t) => performance.getEntriesByName('conduct:latency').filter((m) => m.startTime >= t).map((m) => m.duration), t0);
+  const pageNow = () => page.evaluate(() => performance.now());
   // 1) Separate keystrokes (a pause longer than the 150 ms throttle before each).
-  const keys = 'abcdefghijklmnopqrst';
-  for (let i = 0; i < keys.length; i++) {
-    await page.keyboard.type(keys[i]);
-    await page.waitForFunction((n) => performance.getEntriesByName('conduct:latency').length >= n, i + 1, { polling: 'raf' });
+  const single = [];
+  for (const key of 'abcdefghijklmnopqrst') {
+    const t0 = await pageNow();
+    await page.keyboard.type(key);
+    await page.waitForFunction((t) => performance.getEntriesByName('conduct:latency').some((m) => m.startTime >= t), t0, { polling: 'raf' });
+    single.push(...(await since(t0)));
     await page.waitForTimeout(160);
   }
-  const single = await page.evaluate(() => performance.getEntriesByName('conduct:latency').map((m) => m.duration));
   // 2) Continuous typing, one key every 60 ms.
-  await page.evaluate(() => performance.clearMeasures('conduct:latency'));
-  await afterTyping(page, () => page.keyboard.type(' we will look into it today', { delay: 60 }));
-  await page.waitForFunction(() => performance.getEntriesByName('conduct:latency').length >= 27, null, { polling: 'raf' });
-  const burst = await page.evaluate(() => performance.getEntriesByName('conduct:latency').map((m) => m.duration));
+  const phrase = ' we will look into it today';
+  const t1 = await pageNow();
+  await afterTyping(page, () => page.keyboard.type(phrase, { delay: 60 }));
+  await page.waitForFunction(([t, n]) => performance.getEntriesByName('conduct:latency').filter((m) => m.startTime >= t).length >= n, [t1, phrase.length], { polling: 'raf' });
+  const burst = await since(t1);
   const a = stats(single), b = stats(burst);
   console.log(`# latency ${kind}, ${Buffer.byteLength(text)} bytes, ${findings} findings: single keystrokes ${fmt(a)}; continuous typing (60 ms/key) ${fmt(b)}`);
   return { a, b };

@@ -68,7 +68,7 @@ const OVERLAY_CSS = `
 :host { all: initial !important; position: fixed !important; left: 0 !important; top: 0 !important;
   width: 0 !important; height: 0 !important; z-index: 2147483647 !important; pointer-events: none !important;
   display: block !important; contain: none !important; }
-.mirror { position: fixed; overflow: hidden; pointer-events: none; color: transparent !important;
+.mirror { position: fixed; z-index: 0; overflow: hidden; pointer-events: none; color: transparent !important;
   background: transparent !important; border-color: transparent !important; margin: 0; box-sizing: border-box; }
 .mirror-inner { color: transparent; }
 .m { color: transparent; text-decoration-line: underline; text-decoration-style: wavy;
@@ -77,7 +77,7 @@ const OVERLAY_CSS = `
 .m.sev-warning { text-decoration-color: ${SEVERITY_COLORS.warning}; }
 .m.sev-info { text-decoration-color: ${SEVERITY_COLORS.info}; }
 .m.active { background: rgba(232, 113, 10, 0.22); }
-.popover { position: fixed; pointer-events: auto; box-sizing: border-box; max-width: min(420px, calc(100vw - 16px));
+.popover { position: fixed; z-index: 1; pointer-events: auto; box-sizing: border-box; max-width: min(420px, calc(100vw - 16px));
   min-width: 260px; padding: 12px 14px; border-radius: 10px; font: 13px/1.45 system-ui, -apple-system, "Segoe UI",
   "Noto Sans", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif;
   background: #ffffff; color: #1f2328; border: 1px solid #d0d7de; box-shadow: 0 8px 28px rgba(0,0,0,.22);
