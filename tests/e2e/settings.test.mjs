@@ -211,3 +211,42 @@ test('the worker is stopped: the next keystroke wakes it and still gets underlin
   assert.deepEqual(texts(await waitForUnderlines(page, (u) => u.length > 0)), flaggedTexts(S.violating.en));
   await page.close();
 });
+
+test('options: approved commitments, allow-phrases, severities and categories take effect live', async () => {
+  await resetSettings();
+  const commit = 'I guarantee it will be live on Monday, see ZX-77';
+  const insult = S.violating.zh;
+  const [c] = checker.check(commit, 'auto');
+  const [i] = checker.check(insult, 'auto');
+  assert.ok(c && c.category === 'commitment', `engine flags "${commit}" as a commitment`);
+  assert.ok(i, `engine flags "${insult}"`);
+
+  const page = await env.ctx.newPage();
+  await typeIn(page, 'textarea.html', `${commit}\n${insult}`);
+  await waitForUnderlines(page, (u) => u.some((x) => x.text === c.text) && u.some((x) => x.text === i.text));
+
+  const opt = await extPage('options/options.html');
+  await opt.locator('#rules tr').first().waitFor();
+  // Severity of the insult's rule → info: its underline turns blue (info).
+  await opt.selectOption(`tr[data-rule="${i.rule}"] select`, 'info');
+  await waitForUnderlines(page, (u) => u.some((x) => x.text === i.text && x.severity === 'info'));
+  // Approved commitment reference: the commitment citing it is no longer a finding.
+  await opt.fill('#approved', 'ZX-77');
+  await opt.locator('#approved').press('Tab');
+  await waitForUnderlines(page, (u) => !u.some((x) => x.text === c.text) && u.some((x) => x.text === i.text));
+  // Allow-phrase covering the insult.
+  await opt.fill('#allow', insult);
+  await opt.locator('#allow').press('Tab');
+  await waitForUnderlines(page, (u) => u.length === 0);
+  // Category off: a commitment without the approval reference is not flagged either.
+  await opt.locator('#cat-commitment').uncheck();
+  await page.fill('#field', '');
+  await afterTyping(page, () => page.keyboard.type('I guarantee it will be live on Monday'));
+  assert.deepEqual(await underlines(page), [], 'commitment category off');
+  const stored = await opt.evaluate(() => chrome.storage.sync.get('settings'));
+  assert.deepEqual(stored.settings.approved_commitments, ['ZX-77']);
+  assert.deepEqual(stored.settings.categories, { commitment: { enabled: false } });
+  await opt.close();
+  await page.close();
+  await resetSettings();
+});
