@@ -170,6 +170,18 @@ fn rule_section(out: &mut String, r: &RuleInfo) {
     examples(out, "Not flagged", &r.allow);
 }
 
+/// A rule's norm, suggestions and examples in Markdown (SARIF `help.markdown`).
+pub fn help_markdown(r: &RuleInfo) -> String {
+    let mut out = format!("**Norm:** {}\n\n{} / {}\n", inline(&r.norm), inline(&r.message_zh), inline(&r.message_en));
+    let suggestions: Vec<String> = r.suggestions_zh.iter().chain(r.suggestions_en.iter()).map(|s| inline(s)).collect();
+    if !suggestions.is_empty() {
+        let _ = writeln!(out, "\n**Suggestions:** {}", suggestions.join(" · "));
+    }
+    examples(&mut out, "Flagged", &r.flag);
+    examples(&mut out, "Not flagged", &r.allow);
+    out
+}
+
 fn examples(out: &mut String, title: &str, list: &[String]) {
     if list.is_empty() {
         return;

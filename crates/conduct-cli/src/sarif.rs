@@ -145,7 +145,7 @@ struct RuleDescriptor<'a> {
     id: &'a str,
     short_description: Text<'a>,
     full_description: OwnedText,
-    help: OwnedText,
+    help: Help,
     default_configuration: Configuration,
     properties: RuleProperties<'a>,
 }
@@ -153,6 +153,12 @@ struct RuleDescriptor<'a> {
 #[derive(Serialize)]
 struct OwnedText {
     text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
 }
 
 #[derive(Serialize)]
@@ -181,7 +187,7 @@ fn rule_descriptor<'a>(rule: &'a RuleInfo) -> RuleDescriptor<'a> {
         id: &rule.id,
         short_description: Text { text: &rule.summary },
         full_description: OwnedText { text: format!("{} / {}", rule.message_en, rule.message_zh) },
-        help: OwnedText { text: help },
+        help: Help { text: help, markdown: crate::rules_doc::help_markdown(rule) },
         default_configuration: Configuration { level: level(rule.severity), enabled: rule.enabled },
         properties: RuleProperties { category: rule.category.as_str(), pack: &rule.pack, tags },
     }
