@@ -96,7 +96,10 @@ test('keyboard: Alt+Shift+K opens the popover with focus inside, Escape returns 
     await page.goto(env.url('textarea.html'));
     await page.click('#field');
     await afterTyping(page, () => page.keyboard.type(`${VIOLATING.zh} ${VIOLATING.en}`));
-    await waitForUnderlines(page, (u) => u.length >= 2);
+    const n = (await waitForUnderlines(page, (u) => u.length >= 2)).length;
+    // Screen readers are told how many findings the focused field has.
+    await page.waitForFunction((k) => document.querySelector('conduct-rules-overlay')?.shadowRoot
+      .querySelector('[role="status"]')?.textContent.includes(String(k)), n);
     await page.keyboard.press('Alt+Shift+K');
     const pop = popover(page);
     await pop.waitFor({ state: 'visible' });

@@ -553,7 +553,34 @@ class Driver {
       const f = this.focused;
       const counts = this.active && f ? countByCategory(f.findings) : null;
       request({ kind: 'field-state', host: HOST, counts }).catch(() => {});
+      this.announce(counts);
     }, 50);
+  }
+
+  /** Screen readers hear the focused field's finding count when it changes (a polite live region). */
+  announce(counts) {
+    const n = counts ? counts.total : 0;
+    if (n === this.announced) return;
+    this.announced = n;
+    if (!n && !this.overlay) return;
+    const overlay = this.ensureOverlay();
+    if (!this.live) {
+      this.live = overlay.doc.createElement('div');
+      this.live.className = 'sr-only';
+      this.live.setAttribute('role', 'status');
+      this.live.setAttribute('aria-live', 'polite');
+      overlay.shadow.appendChild(this.live);
+    }
+    this.live.textContent = n ? chrome.i18n.getMessage('liveFindings', [String(n)]) : '';
+  }
+
+  /** The extension was reloaded or removed: take back everything this instance drew. */
+  teardown() {
+    if (this.tornDown) return;
+    this.tornDown = true;
+    for (const f of this.fields.values()) { try { f.dispose(); } catch { /* page gone */ } }
+    this.fields.clear();
+    this.overlay?.host.remove();
   }
 
   // ---- layout --------------------------------------------------------------------------
@@ -576,7 +603,7 @@ class Driver {
   }
 
   tick() {
-    if (contextInvalidated()) return;
+    if (contextInvalidated()) { this.teardown(); return; }
     // Layout can change without any event we see (content above the field grew, fonts loaded).
     let mirrors = false;
     for (const f of this.fields.values()) if (f.mirror && f.findings.length) { mirrors = true; break; }

@@ -83,6 +83,7 @@ const OVERLAY_CSS = `
   background: #ffffff; color: #1f2328; border: 1px solid #d0d7de; box-shadow: 0 8px 28px rgba(0,0,0,.22);
   text-align: start; direction: ltr; white-space: normal; letter-spacing: normal; }
 .popover[hidden] { display: none; }
+.sr-only { position: fixed; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .head { display: flex; align-items: center; gap: 8px; margin-bottom: 6px; font-weight: 600; }
 .badge { font-size: 11px; font-weight: 600; padding: 1px 7px; border-radius: 999px; color: #fff; }
 .badge.sev-error { background: ${SEVERITY_COLORS.error}; }
