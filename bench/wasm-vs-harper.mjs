@@ -4,6 +4,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { loadavg } from 'node:os';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runsArg = process.argv.indexOf('--runs');
@@ -28,7 +29,7 @@ async function loadConduct(dir) {
   return { m, checker, initMs, buildMs, size: sizeOf(dir + '/conduct_wasm_bg.wasm') };
 }
 
-console.log(`node ${process.version}, ${RUNS} warm runs per measurement (medians; p90 in brackets)\n`);
+console.log(`node ${process.version}, ${RUNS} warm runs per measurement (medians; p90 in brackets); load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}\n`);
 
 // --- conduct-wasm ------------------------------------------------------------------------------
 const PKG = root + 'crates/conduct-wasm/pkg';
@@ -66,45 +67,63 @@ const rows = [
   ['setup (new Checker / LocalLinter.setup)', ms(conduct.buildMs), ms(harperSetupMs)],
   ['first check of the 5 KB English email', ms(firstCheckMs), ms(harperFirstMs)],
   [`warm check, 5 KB English (${EMAILS.en.length} chars)`, `${us(median(ours))} [${us(pct(ours, 0.9))}]`, `${ms(median(theirs))} [${ms(pct(theirs, 0.9))}]`],
+  ['warm check, fastest run', us(Math.min(...ours)), ms(Math.min(...theirs))],
   ['findings on it', String(firstFound.length), String(harperLints.length)],
 ];
 const w = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));
 for (const r of rows) console.log(`${r[0].padEnd(w[0])}  ${r[1].padEnd(w[1])}  ${r[2]}`);
-console.log(`\nharper.js / conduct-wasm (warm median, 5 KB English): ${(median(theirs) / median(ours)).toFixed(0)}×`);
+console.log(`\nharper.js / conduct-wasm (warm median, 5 KB English): ${(median(theirs) / median(ours)).toFixed(0)}×; first call ${(harperFirstMs / firstCheckMs).toFixed(0)}×; setup ${(harperSetupMs / (conduct.initMs + conduct.buildMs)).toFixed(1)}×`);
+console.log(`load average after: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 
 // --- our other emails, and what the result transfer costs ----------------------------------------------
-const warm = (f) => { for (let i = 0; i < 10; i++) f(); const xs = []; for (let i = 0; i < RUNS; i++) { const t = performance.now(); f(); xs.push(performance.now() - t); } return xs; };
+// Functions measured together run round-robin, so that load from other processes hits them alike.
+function roundRobin(fns, runs = RUNS) {
+  const names = Object.keys(fns);
+  for (let i = 0; i < 10; i++) for (const n of names) fns[n]();
+  const xs = Object.fromEntries(names.map((n) => [n, []]));
+  for (let i = 0; i < runs; i++) {
+    for (const n of names) { const t = performance.now(); fns[n](); xs[n].push(performance.now() - t); }
+  }
+  return xs;
+}
 const VARIANT = root + 'target/conduct-wasm-transfer-bench';
 const variant = existsSync(VARIANT + '/conduct_wasm_bg.wasm') ? await loadConduct(VARIANT) : null;
-console.log(`\nconduct-wasm per email (warm median [p90])${variant ? '; transfer = check() − checkCount() (same check, only the number returned)' : ''}:`);
+console.log(`\nconduct-wasm per email, warm median [p90]${variant ? '; transfer = check() − checkCount() of the transfer-bench build (same check, only the count returned)' : ''}:`);
 for (const [lang, text] of Object.entries(EMAILS)) {
   const n = conduct.checker.check(text).length;
-  const total = warm(() => conduct.checker.check(text));
-  let line = `  ${lang.padEnd(5)} ${String(Buffer.byteLength(text)).padStart(5)} B, ${String(n).padStart(2)} findings: check() ${us(median(total))} [${us(pct(total, 0.9))}]`;
+  const fns = { check: () => conduct.checker.check(text) };
   if (variant) {
-    const c = variant.checker;
-    const count = median(warm(() => c.checkCount(text)));
-    const json = median(warm(() => c.check(text)));
-    line += `; checkCount ${us(count)} → transfer ${us(Math.max(0, json - count))}`;
+    fns.vcheck = () => variant.checker.check(text);
+    fns.vcount = () => variant.checker.checkCount(text);
+  }
+  const xs = roundRobin(fns);
+  let line = `  ${lang.padEnd(5)} ${String(Buffer.byteLength(text)).padStart(5)} B, ${String(n).padStart(2)} findings: check() ${us(median(xs.check))} [${us(pct(xs.check, 0.9))}]`;
+  if (variant) {
+    const [a, b] = [median(xs.vcheck), median(xs.vcount)];
+    line += `; transfer ${us(Math.max(0, a - b))} (${(100 * Math.max(0, a - b) / a).toFixed(0)}%)`;
   }
   console.log(line);
 }
 
 if (variant) {
   // Many findings make the transfer visible: a 5 KB text dense with violations.
-  const dense = ('这个傻逼系统又挂了，我保证明天修好。You idiot, I guarantee it. Our internal price is low.\n').repeat(40).slice(0, 5000);
-  console.log(`\nresult transfer strategies (same check; warm median):`);
+  const dense = ('这个傻逼系统又挂了，我保证明天修好。You idiot, I guarantee it. Our internal price is low.\n').repeat(60).slice(0, 5000);
+  console.log(`\nresult transfer strategies (transfer-bench build, same check, round-robin; warm median):`);
   for (const [name, text] of [['5 KB mixed email', EMAILS.mixed], ['5 KB dense with violations', dense]]) {
     const c = variant.checker;
     const n = c.checkCount(text);
-    const count = median(warm(() => c.checkCount(text)));
-    const res = {
-      'JSON string + JSON.parse in wasm (shipped)': median(warm(() => c.check(text))),
-      'JSON string, JSON.parse in JS': median(warm(() => JSON.parse(c.checkJsonString(text)))),
-      'serde-wasm-bindgen': median(warm(() => c.checkSerde(text))),
-      'js-sys Object + Reflect.set': median(warm(() => c.checkObjects(text))),
-    };
-    console.log(`  ${name} (${n} findings): no transfer (checkCount) ${us(count)}`);
-    for (const [k, v] of Object.entries(res)) console.log(`    ${k.padEnd(44)} ${us(v)}  (transfer ${us(Math.max(0, v - count))})`);
+    const xs = roundRobin({
+      'no transfer (checkCount)': () => c.checkCount(text),
+      'JSON string + JSON.parse called from wasm (shipped)': () => c.check(text),
+      'JSON string returned, JSON.parse in JS': () => JSON.parse(c.checkJsonString(text)),
+      'serde-wasm-bindgen': () => c.checkSerde(text),
+      'js-sys Object + Reflect.set, strings cached per rule': () => c.checkObjects(text),
+    });
+    const base = median(xs['no transfer (checkCount)']);
+    console.log(`  ${name} (${n} findings):`);
+    for (const [k, v] of Object.entries(xs)) {
+      const m = median(v);
+      console.log(`    ${k.padEnd(54)} ${us(m).padStart(10)}${k.startsWith('no transfer') ? '' : `  transfer ${us(Math.max(0, m - base))}`}`);
+    }
   }
 }
