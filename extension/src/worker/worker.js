@@ -28,6 +28,8 @@ const state = {
   ignored: new Set(),
   gen: '',
 };
+/** Check results by generation + language + text hash (LRU). */
+const resultCache = new Map();
 /** tabId → { host, counts, at } for the toolbar popup. */
 const tabs = new Map();
 
@@ -182,7 +184,19 @@ async function handle(msg, sender) {
       return { kind: 'hello', active: siteActive(s, hostOf(msg, sender)), gen: state.gen };
     case 'check': {
       const active = siteActive(s, hostOf(msg, sender));
-      const diagnostics = active ? await check(msg.text, msg.lang) : [];
+      let diagnostics = [];
+      if (active) {
+        // Small cache by policy generation + text hash: reloads, other frames and tabs with the
+        // same text (a quoted thread, a draft reopened) cost no wasm call.
+        const key = `${state.gen}|${msg.lang || 'auto'}|${quickHash(msg.text)}`;
+        diagnostics = resultCache.get(key);
+        if (diagnostics) { resultCache.delete(key); resultCache.set(key, diagnostics); }
+        else {
+          diagnostics = await check(msg.text, msg.lang);
+          resultCache.set(key, diagnostics);
+          while (resultCache.size > 32) resultCache.delete(resultCache.keys().next().value);
+        }
+      }
       return { kind: 'result', id: msg.id, gen: state.gen, active, diagnostics };
     }
     case 'ignore': {
