@@ -25,15 +25,15 @@ impl HumanWriter {
 
     /// Writes every finding of one checked file.
     pub fn file(&self, out: &mut impl Write, source: &Source, findings: &[Finding]) -> io::Result<()> {
-        let mut index = LineIndex::new(source);
+        let index = LineIndex::new(source);
         for finding in findings {
-            writeln!(out, "{}\n", self.render(&mut index, source, finding))?;
+            writeln!(out, "{}\n", self.render(&index, source, finding))?;
         }
         Ok(())
     }
 
     /// Renders one finding.
-    fn render(&self, index: &mut LineIndex, source: &Source, finding: &Finding) -> String {
+    fn render(&self, index: &LineIndex, source: &Source, finding: &Finding) -> String {
         let d = &finding.diagnostic;
         let (from, to) = index.lines_around(&source.text, d.start, d.end);
         let excerpt = Excerpt::new(&source.text, from, to, d.start, d.end);
