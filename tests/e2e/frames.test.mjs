@@ -62,3 +62,20 @@ test('hidden fields are not checked; a field is checked when it scrolls into vie
   assert.ok(await checkCount(page) > before);
   await page.close();
 });
+
+test('cross-origin designMode document: underlined, and nothing is added to it (no popover there)', async () => {
+  const page = await env.ctx.newPage();
+  await page.goto(env.url(`iframe-xo-design.html?port=${new URL(env.server2.origin).port}`));
+  await page.frameLocator('#frame').locator('body').click();
+  const frame = page.frames().find((f) => f.url().includes('frame-design'));
+  await frame.waitForFunction(() => document.designMode === 'on');
+  const want = checker.check(S.violating.zh, 'auto').map((d) => d.text);
+  await page.keyboard.type(S.violating.zh);
+  const got = await waitForUnderlines(page, (u) => u.length === want.length);
+  assert.deepEqual(got.map((u) => u.text), want);
+  const { x, y } = await underlinePoint(page, want[0]);
+  await page.mouse.move(x, y, { steps: 3 });
+  await page.waitForTimeout(300);   // longer than the hover delay: a popover would exist by now
+  assert.equal(await frame.evaluate(() => document.querySelectorAll('*').length && [...document.querySelectorAll('*')].filter((e) => e.localName.startsWith('conduct-')).length), 0);
+  await page.close();
+});

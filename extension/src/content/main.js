@@ -242,7 +242,7 @@ class Field {
       this.ranges = items.map((d) => this.adapter.range(d.start, d.end));
       hl.set(this, this.ranges.map((range, i) => ({ range, severity: items[i].severity })).filter((x) => x.range));
     } else {
-      if (!items.length && !this.mirror) return;
+      if ((!items.length && !this.mirror) || !this.driver.canDraw()) return;
       if (!this.mirror) this.mirror = new Mirror(this.driver.ensureOverlay(), this.el);
       let pos = 0;
       const marks = [];
@@ -377,6 +377,11 @@ class Driver {
     } else if (changed || recheck) {
       for (const f of this.fields.values()) { f.lastStart = -Infinity; f.schedule(); }
     }
+  }
+
+  /** False in a designMode document: nothing may be added to an editable document, not even to <html>. */
+  canDraw() {
+    return this.doc.designMode !== 'on';
   }
 
   ensureOverlay() {
@@ -562,7 +567,7 @@ class Driver {
     const n = counts ? counts.total : 0;
     if (n === this.announced) return;
     this.announced = n;
-    if (!n && !this.overlay) return;
+    if ((!n && !this.overlay) || !this.canDraw()) return;
     const overlay = this.ensureOverlay();
     if (!this.live) {
       this.live = overlay.doc.createElement('div');
@@ -671,6 +676,7 @@ class Driver {
   }
 
   showFor(f, i, { focus }) {
+    if (!this.canDraw()) return;
     const rects = f.rects(i);
     const anchor = anchorOf(rects);
     if (!anchor) return;
