@@ -17,7 +17,7 @@ lint:
 
 # Rust unit, integration, doc and CLI tests
 test-rust:
-    cargo test --workspace
+    cargo test --workspace --no-fail-fast
 
 # Build the wasm package (pinned wasm-bindgen CLI, npm binaryen's wasm-opt -Oz) into crates/conduct-wasm/pkg and extension/wasm
 wasm:
