@@ -6,6 +6,7 @@ process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
 import { chromium } from 'playwright-core';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ARTIFACTS, EXT_OUT, EXT_SRC, ROOT } from './paths.mjs';
 import { startServer } from './server.mjs';
@@ -49,13 +50,38 @@ export async function setup({ editors = false, lang = null } = {}) {
       `--log-net-log=${netlog}`, '--net-log-capture-mode=Default',
     ],
   });
+  try {
+    return await afterLaunch(ctx, server, server2, extDir, profile, netlog);
+  } catch (e) {
+    // Never leave a browser behind: it would keep this test process alive.
+    await ctx.close().catch(() => {});
+    await server.close();
+    await server2.close();
+    rmSync(profile, { recursive: true, force: true });
+    rmSync(extDir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function afterLaunch(ctx, server, server2, extDir, profile, netlog) {
   const requests = [];
   const record = (source) => (req) => requests.push({ url: req.url(), source, type: req.resourceType() });
   ctx.on('request', record('context'));
   ctx.on('serviceworker', (w) => w.on?.('request', record('worker')));
-  let worker = ctx.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
-  if (!worker) worker = await ctx.waitForEvent('serviceworker', { predicate: (w) => w.url().startsWith('chrome-extension://'), timeout: 15000 });
-  const extId = new URL(worker.url()).host;
+  const extId = extensionId(extDir);
+  const isOurs = (w) => w.url().startsWith(`chrome-extension://${extId}/`);
+  let worker = ctx.serviceWorkers().find(isOurs);
+  if (!worker) {
+    const waiting = ctx.waitForEvent('serviceworker', { predicate: isOurs, timeout: 60000 });
+    // On a loaded machine the worker can be slow to start by itself: opening one of the
+    // extension's pages starts it (and shows an error page if the extension failed to load).
+    const timer = setTimeout(async () => {
+      const p = await ctx.newPage().catch(() => null);
+      await p?.goto(`chrome-extension://${extId}/options/options.html`).catch(() => {});
+      await p?.close().catch(() => {});
+    }, 5000);
+    try { worker = await waiting; } finally { clearTimeout(timer); }
+  }
 
   const env = {
     ctx, server, server2, extId, worker, requests, profile, netlog,
@@ -103,6 +129,13 @@ function parseNetlog(path) {
     if (p && typeof p.url === 'string' && /^(https?|wss?|ftp):/.test(p.url)) out.push({ url: p.url, initiator: p.initiator || null });
   }
   return out;
+}
+
+/** The extension id Chromium derives from the manifest's public key. */
+function extensionId(dir) {
+  const { key } = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  const hex = createHash('sha256').update(Buffer.from(key, 'base64')).digest('hex').slice(0, 32);
+  return [...hex].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('');
 }
 
 // ---- page helpers -----------------------------------------------------------------------------
