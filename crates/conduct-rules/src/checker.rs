@@ -443,7 +443,7 @@ impl Checker {
                 out.push(Diagnostic { start: d.start + base, end: d.end + base, ..d });
             }
         }
-        merge_overlaps(out, first_new);
+        merge_overlaps(out, first_new, options.keep_overlaps);
     }
 
     /// Applies the rule's context (requires / unless) to a trigger hit.
@@ -511,7 +511,7 @@ impl Checker {
 /// Among `out[from..]`: merges overlapping findings of the same rule, then keeps one finding
 /// where findings of the same category overlap (the most severe, then the longest), so a
 /// phrase is never underlined twice for the same reason.
-fn merge_overlaps(out: &mut Vec<Diagnostic>, from: usize) {
+fn merge_overlaps(out: &mut Vec<Diagnostic>, from: usize, keep_overlaps: bool) {
     let new = &mut out[from..];
     new.sort_by(|a, b| (&a.rule, a.start).cmp(&(&b.rule, b.start)));
     let mut merged: Vec<Diagnostic> = Vec::with_capacity(new.len());
@@ -520,6 +520,10 @@ fn merge_overlaps(out: &mut Vec<Diagnostic>, from: usize) {
             Some(last) if last.rule == d.rule && d.start < last.end => last.end = last.end.max(d.end),
             _ => merged.push(d),
         }
+    }
+    if keep_overlaps {
+        out.extend(merged);
+        return;
     }
     merged.sort_by(|a, b| {
         (a.category, b.severity, b.end - b.start, &a.rule).cmp(&(b.category, a.severity, a.end - a.start, &b.rule))

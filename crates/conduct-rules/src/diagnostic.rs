@@ -38,6 +38,9 @@ pub struct CheckOptions {
     pub lang: Lang,
     /// Drop findings below this severity.
     pub min_severity: Option<Severity>,
+    /// Report every rule's finding even where findings of one category overlap (by default only
+    /// the most severe, then longest, is kept). Rule tests use it.
+    pub keep_overlaps: bool,
 }
 
 /// One finding.

@@ -89,12 +89,11 @@ pub(crate) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() && !is_cjk(c)
 }
 
-/// Separators skipped by term matching. Never CJK punctuation, never `, ; : ? !`.
+/// Separators skipped by term matching. Never CJK punctuation, brackets or quotes, never `, ; : ? !`.
 fn is_separator(c: char) -> bool {
     c.is_whitespace()
         || matches!(c,
             '*' | '.' | '-' | '_' | '~' | '^' | '|' | '/' | '\\' | '+' | '=' | '#' | '%' | '&' | '`'
-            | '\'' | '"' | '<' | '>' | '[' | ']' | '{' | '}' | '(' | ')'
             | '·' | '•' | '‧' | '∙' | '・' | '°' | '×' | '¤' | '§' | '¦' | '♡' | '♥' | '☆' | '★'
             | '\u{2010}'..='\u{2015}' | '\u{2020}'..='\u{2027}' | '\u{2030}'..='\u{205E}'
             | '\u{2190}'..='\u{23FF}' | '\u{25A0}'..='\u{27BF}' | '\u{2B00}'..='\u{2BFF}'

@@ -42,9 +42,16 @@ pub(crate) fn clause(s: &str, at: usize) -> (usize, usize) {
 /// Shrinks `a..b` past leading whitespace and trailing whitespace and clause/sentence marks.
 pub(crate) fn trim(s: &str, a: usize, b: usize) -> (usize, usize) {
     let inner = &s[a..b];
-    let lead = inner.len() - inner.trim_start().len();
-    let body = inner.trim_end_matches(|c: char| c.is_whitespace() || ends_clause(s, a, c) || c == '.');
-    (a + lead.min(body.len()), a + body.len())
+    let start = a + (inner.len() - inner.trim_start().len());
+    let mut end = b;
+    while let Some((i, c)) = s[start..end].char_indices().next_back() {
+        if c.is_whitespace() || c == '.' || ends_clause(s, start + i, c) {
+            end = start + i;
+        } else {
+            break;
+        }
+    }
+    (start, end)
 }
 
 #[cfg(test)]
@@ -58,6 +65,16 @@ mod tests {
         assert_eq!(&s[sentence(s, at).0..sentence(s, at).1], "我保证周五上线!");
         let at = s.find("v2").unwrap();
         assert_eq!(s[sentence(s, at).0..].trim(), "v2.0 ok");
+    }
+
+    #[test]
+    fn trim_drops_marks_after_chinese_text() {
+        let s = "这个系统就是垃圾. ";
+        let (a, b) = trim(s, 0, s.len());
+        assert_eq!(&s[a..b], "这个系统就是垃圾");
+        let s = " 。!";
+        let (a, b) = trim(s, 0, s.len());
+        assert_eq!(&s[a..b], "");
     }
 
     #[test]

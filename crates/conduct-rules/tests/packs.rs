@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use conduct_rules::{Checker, RuleInfo};
+use conduct_rules::{CheckOptions, Checker, RuleInfo};
 
 fn checker() -> Checker {
     match Checker::new() {
@@ -54,7 +54,8 @@ fn every_rule_flags_its_flag_examples() {
     let mut failures = Vec::new();
     for r in checker.rules() {
         for ex in &r.flag {
-            if !checker.check(ex).iter().any(|d| *d.rule == *r.id) {
+            let every = CheckOptions { keep_overlaps: true, ..CheckOptions::default() };
+            if !checker.check_with(ex, &every).iter().any(|d| *d.rule == *r.id) {
                 failures.push(format!("{}: not flagged: {ex:?} (found: {})", r.id, describe(&checker, ex)));
             }
         }
@@ -102,7 +103,8 @@ fn messages_pick_the_language_of_the_sentence() {
     let checker = checker();
     let r: &RuleInfo = checker.rules().next().expect("at least one rule");
     let ex = &r.flag[0];
-    let d = checker.check(ex).into_iter().find(|d| *d.rule == *r.id).expect("its own example is flagged");
+    let every = CheckOptions { keep_overlaps: true, ..CheckOptions::default() };
+    let d = checker.check_with(ex, &every).into_iter().find(|d| *d.rule == *r.id).expect("its own example is flagged");
     let zh = ex.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     assert_eq!(&*d.message, if zh { &*r.message_zh } else { &*r.message_en });
 }

@@ -4,8 +4,21 @@
 #[path = "support_pack.rs"]
 mod support;
 
+use std::sync::OnceLock;
+
 use conduct_rules::Checker;
 use proptest::prelude::*;
+
+/// Built once: building per case made this test take minutes.
+fn test_pack_checker() -> &'static Checker {
+    static C: OnceLock<Checker> = OnceLock::new();
+    C.get_or_init(|| support::checker_with(None))
+}
+
+fn built_in_checker() -> &'static Checker {
+    static C: OnceLock<Checker> = OnceLock::new();
+    C.get_or_init(|| Checker::new().unwrap_or_else(|e| panic!("built-in packs load: {e}")))
+}
 
 /// Text made of the pieces that stress normalisation: CJK (simplified and traditional),
 /// full-width letters, emoji, zero-width and combining characters, separators, leetspeak, RTL.
@@ -55,19 +68,17 @@ proptest! {
 
     #[test]
     fn spans_are_valid_on_tricky_text(text in tricky_text()) {
-        assert_span_invariants(&support::checker_with(None), &text);
+        assert_span_invariants(test_pack_checker(), &text);
     }
 
     #[test]
     fn spans_are_valid_on_arbitrary_text(text in any::<String>()) {
-        assert_span_invariants(&support::checker_with(None), &text);
+        assert_span_invariants(test_pack_checker(), &text);
     }
 
     #[test]
     fn built_in_packs_keep_span_invariants(text in tricky_text()) {
-        if let Ok(checker) = Checker::new() {
-            assert_span_invariants(&checker, &text);
-        }
+        assert_span_invariants(built_in_checker(), &text);
     }
 
     #[test]
@@ -75,7 +86,7 @@ proptest! {
         sep in prop::sample::select(vec!["*", " ", "\u{200b}", "·", "  ", "-", "😀", "_", "**"]),
         prefix in "[您你好的 ，]{0,6}",
     ) {
-        let checker = support::checker_with(None);
+        let checker = test_pack_checker();
         let insult = format!("傻{sep}逼");
         let text = format!("{prefix}{insult}！");
         let found = checker.check(&text);
