@@ -101,7 +101,11 @@ fn build_checker(policy: Option<&Path>) -> Result<Checker, Failure> {
 /// `conduct check`.
 fn check(out: &mut impl Write, args: CheckArgs, is_terminal: bool) -> Result<u8, Failure> {
     let checker = build_checker(args.policy.as_deref())?;
-    let options = CheckOptions { lang: args.lang.into(), min_severity: args.min_severity.map(Into::into) };
+    let options = CheckOptions {
+        lang: args.lang.into(),
+        min_severity: args.min_severity.map(Into::into),
+        ..CheckOptions::default()
+    };
     let color = args.color.enabled(is_terminal, std::env::var_os("NO_COLOR").as_deref());
     let stderr_color = args.color.enabled(io::stderr().is_terminal(), std::env::var_os("NO_COLOR").as_deref());
     let human = HumanWriter::new(color);

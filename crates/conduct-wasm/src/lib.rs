@@ -167,7 +167,7 @@ impl Checker {
     fn run(&self, text: &JsString, lang: Option<String>) -> Result<(String, Vec<Diagnostic>), JsError> {
         let lang = parse_lang(lang).map_err(|e| JsError::new(&e))?;
         let text = String::from(text);
-        let diags = self.inner.check_with(&text, &CheckOptions { lang, min_severity: None });
+        let diags = self.inner.check_with(&text, &CheckOptions { lang, ..CheckOptions::default() });
         Ok((text, diags))
     }
 }
