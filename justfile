@@ -25,7 +25,7 @@ wasm:
 
 # wasm-bindgen-test in node, and the package's JS tests
 test-wasm:
-    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test -q --target wasm32-unknown-unknown -p conduct-wasm
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --target wasm32-unknown-unknown -p conduct-wasm
     node --test tests/wasm/
 
 # Assemble the unpacked extension (needs `just wasm`)
