@@ -31,13 +31,13 @@ const SCALE: &[(&str, usize)] =
 const EXPECTED: &[(&str, usize)] = &[
     ("email/zh", 2),
     ("email/en", 4),
-    ("email/mixed", 6),
+    ("email/mixed", 8),
     ("scale/1K", 0),
     ("scale/4K", 2),
-    ("scale/16K", 12),
-    ("scale/64K", 50),
-    ("scale/256K", 210),
-    ("scale/1M", 852),
+    ("scale/16K", 14),
+    ("scale/64K", 58),
+    ("scale/256K", 244),
+    ("scale/1M", 994),
 ];
 
 /// The three emails, repeated and cut at the last line break before `size` bytes.
