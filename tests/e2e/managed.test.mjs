@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync, rmSync, accessSync, constants } from 'node:fs
 import { join } from 'node:path';
 import { setup, loadEngine, underlines, waitForUnderlines, screenshot } from './lib/harness.mjs';
 import { afterTyping, assertNoForeignRequests } from './lib/flow.mjs';
-import { pickSentences } from './lib/sentences.mjs';
+import { pickSentences, termRule } from './lib/sentences.mjs';
 
 const POLICY_DIR = '/etc/chromium/policies/managed';
 const EXT_ID = 'bhmeeajmbffmldojmaipnihlgajcdlab';   // from the manifest's fixed key
@@ -23,7 +23,7 @@ before(async () => {
   try { mkdirSync(POLICY_DIR, { recursive: true }); accessSync(POLICY_DIR, constants.W_OK); } catch { canWrite = false; return; }
   const managed = {
     rules: { [d.rule]: { enabled: false } },
-    terms: [{ rule: checker.rules().find((r) => r.category === 'disrespect').id, add: ['muppet'] }],
+    terms: [{ rule: termRule(engine), add: ['zorblax'] }],
     allow: ['SB-Pro controller'],
     locked: ['sites'],
   };
@@ -45,8 +45,8 @@ test('managed settings override, show as locked, and cannot be changed', { skip:
   const page = await env.ctx.newPage();
   await page.goto(env.url('textarea.html'));
   await page.click('#field');
-  await afterTyping(page, () => page.keyboard.type(`${S.apply} You muppet`));
-  const us = await waitForUnderlines(page, (u) => u.some((x) => x.text === 'muppet'));
+  await afterTyping(page, () => page.keyboard.type(`${S.apply} The zorblax report is attached.`));
+  const us = await waitForUnderlines(page, (u) => u.some((x) => x.text === 'zorblax'));
   assert.ok(!us.some((x) => x.text === d.text), `managed: ${d.rule} is off`);
 
   const opt = await env.ctx.newPage();

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { effectiveSettings, toPolicy, siteActive, normalizeSettings } from '../../extension/src/shared/settings.js';
 import { loadEngine } from './lib/harness.mjs';
+import { termRule } from './lib/sentences.mjs';
 
 test('defaults give no policy (the built-in packs)', () => {
   const { settings } = effectiveSettings(undefined, {});
@@ -13,11 +14,11 @@ test('defaults give no policy (the built-in packs)', () => {
 
 test('user settings become a docs/policy.md JSON policy the engine accepts', async () => {
   const engine = await loadEngine();
-  const rule = new engine.Checker().rules().find((r) => r.category === 'disrespect').id;
+  const rule = termRule(engine);
   const user = {
     categories: { disclosure: { severity: 'error' }, commitment: { enabled: false } },
     rules: { [rule]: { severity: 'info' } },
-    terms: [{ rule, add: ['muppet', ' ', ''] }],
+    terms: [{ rule, add: ['zorblax', ' ', ''] }],
     allow: ['SB-Pro 控制器', 'SB-Pro 控制器'],
     approved_commitments: ['CR-2026-0142'],
     junk: 1,
@@ -28,12 +29,15 @@ test('user settings become a docs/policy.md JSON policy the engine accepts', asy
     version: 1,
     categories: { disclosure: { severity: 'error' }, commitment: { enabled: false } },
     rules: { [rule]: { severity: 'info' } },
-    terms: [{ rule, add: ['muppet'] }],
+    terms: [{ rule, add: ['zorblax'] }],
     allow: ['SB-Pro 控制器'],
     approved_commitments: ['CR-2026-0142'],
   });
   const c = new engine.Checker(toPolicy(settings));
-  assert.equal(c.check('You muppet', 'auto')[0]?.severity, 'info');
+  assert.deepEqual(new engine.Checker().check('The zorblax report is attached.', 'auto'), [], 'clean without the policy');
+  const [d] = c.check('The zorblax report is attached.', 'auto');
+  assert.equal(d?.text, 'zorblax');
+  assert.equal(d?.severity, 'info');
   assert.throws(() => new engine.Checker(JSON.stringify({ ...policy, terms: [{ rule: 'no.such-rule', add: ['x'] }] })));
 });
 

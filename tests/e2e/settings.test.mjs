@@ -5,13 +5,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, loadEngine, underlines, waitForUnderlines, openPopover, checkCount, screenshot } from './lib/harness.mjs';
 import { afterTyping, assertNoForeignRequests } from './lib/flow.mjs';
-import { pickSentences } from './lib/sentences.mjs';
+import { pickSentences, termRule } from './lib/sentences.mjs';
 import { norm } from './lib/pages.mjs';
 
-let env, checker, S;
+let env, checker, S, engine;
 
 before(async () => {
-  const engine = await loadEngine();
+  engine = await loadEngine();
   checker = new engine.Checker();
   S = pickSentences(checker);
   env = await setup();
@@ -153,15 +153,15 @@ test('options: custom terms are flagged; a policy that throws is reported and th
   await resetSettings();
   const opt = await extPage('options/options.html');
   await opt.locator('#terms-rule option').first().waitFor({ state: 'attached' });
-  const rule = checker.rules().find((r) => r.category === 'disrespect').id;
-  await opt.selectOption('#terms-rule', rule);
-  await opt.fill('#terms-new', 'muppet');
+  await opt.selectOption('#terms-rule', termRule(engine));
+  await opt.fill('#terms-new', 'zorblax');
   await opt.click('#terms-add');
-  await opt.locator('#terms-list li', { hasText: 'muppet' }).waitFor();
+  await opt.locator('#terms-list li', { hasText: 'zorblax' }).waitFor();
 
   const page = await env.ctx.newPage();
-  await typeIn(page, 'textarea.html', 'You are such a muppet');
-  await waitForUnderlines(page, (u) => u.some((x) => x.text === 'muppet'));
+  assert.deepEqual(checker.check('The zorblax report is attached.', 'auto'), [], 'clean without the custom term');
+  await typeIn(page, 'textarea.html', 'The zorblax report is attached.');
+  await waitForUnderlines(page, (u) => u.some((x) => x.text === 'zorblax'));
 
   // A settings change that makes the policy invalid: terms for a rule that does not exist.
   await opt.evaluate(async () => {
@@ -176,10 +176,10 @@ test('options: custom terms are flagged; a policy that throws is reported and th
   await opt.evaluate(() => window.scrollTo(0, 0));
   await screenshot(opt, 'options-policy-error');
 
-  // The last valid checker (with "muppet") is still used.
+  // The last valid checker (with "zorblax") is still used.
   await page.fill('#field', '');
-  await afterTyping(page, () => page.keyboard.type('What a muppet'));
-  assert.ok((await underlines(page)).some((x) => x.text === 'muppet'), 'last valid policy still in use');
+  await afterTyping(page, () => page.keyboard.type('Is the zorblax ready?'));
+  assert.ok((await underlines(page)).some((x) => x.text === 'zorblax'), 'last valid policy still in use');
   await opt.close();
   await page.close();
   await resetSettings();

@@ -22,3 +22,18 @@ export function pickSentences(checker) {
     .find((s) => typeable(s) && checker.check(s, 'auto')[0]?.suggestions.length > 0);
   return { clean: CLEAN, violating, apply: withSuggestion };
 }
+
+/** A custom term no built-in rule knows, a sentence the packs leave clean, and a rule (a plain
+ * term list, not a structural rule) that flags the term once the policy adds it. */
+export const CUSTOM_TERM = 'zorblax';
+export const CUSTOM_SENTENCE = 'The zorblax report is attached.';
+export function termRule(engine) {
+  for (const r of new engine.Checker().rules()) {
+    if (r.category !== 'disrespect') continue;
+    try {
+      const c = new engine.Checker(JSON.stringify({ version: 1, terms: [{ rule: r.id, add: [CUSTOM_TERM] }] }));
+      if (c.check(CUSTOM_SENTENCE, 'auto').some((d) => d.rule === r.id && d.text === CUSTOM_TERM)) return r.id;
+    } catch { /* not a rule that takes terms */ }
+  }
+  throw new Error('no built-in rule flags a custom term');
+}
