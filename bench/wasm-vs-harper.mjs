@@ -88,42 +88,38 @@ function roundRobin(fns, runs = RUNS) {
 }
 const VARIANT = root + 'target/conduct-wasm-transfer-bench';
 const variant = existsSync(VARIANT + '/conduct_wasm_bg.wasm') ? await loadConduct(VARIANT) : null;
-console.log(`\nconduct-wasm per email, warm median [p90]${variant ? '; transfer = check() − checkCount() of the transfer-bench build (same check, only the count returned)' : ''}:`);
+console.log(`\nconduct-wasm per email, warm median [p90]${variant ? '; transfer = the same findings converted and returned without checking (transfer-bench build)' : ''}:`);
 for (const [lang, text] of Object.entries(EMAILS)) {
   const n = conduct.checker.check(text).length;
   const fns = { check: () => conduct.checker.check(text) };
   if (variant) {
-    fns.vcheck = () => variant.checker.check(text);
-    fns.vcount = () => variant.checker.checkCount(text);
+    variant.checker.prepare(text);
+    fns.transfer = () => variant.checker.transferJson();
   }
   const xs = roundRobin(fns);
   let line = `  ${lang.padEnd(5)} ${String(Buffer.byteLength(text)).padStart(5)} B, ${String(n).padStart(2)} findings: check() ${us(median(xs.check))} [${us(pct(xs.check, 0.9))}]`;
   if (variant) {
-    const [a, b] = [median(xs.vcheck), median(xs.vcount)];
-    line += `; transfer ${us(Math.max(0, a - b))} (${(100 * Math.max(0, a - b) / a).toFixed(0)}%)`;
+    const [a, b] = [median(xs.check), median(xs.transfer)];
+    line += `; of which result conversion + transfer ${us(b)} (${(100 * b / a).toFixed(1)}%)`;
   }
   console.log(line);
 }
 
 if (variant) {
-  // Many findings make the transfer visible: a 5 KB text dense with violations.
+  // The transfer alone: `prepare` checks once and keeps the findings; each transfer* call converts
+  // them (UTF-16 spans included) and hands them to JS its own way.
   const dense = ('这个傻逼系统又挂了，我保证明天修好。You idiot, I guarantee it. Our internal price is low.\n').repeat(60).slice(0, 5000);
-  console.log(`\nresult transfer strategies (transfer-bench build, same check, round-robin; warm median):`);
-  for (const [name, text] of [['5 KB mixed email', EMAILS.mixed], ['5 KB dense with violations', dense]]) {
+  console.log(`\nresult transfer strategies (transfer-bench build; conversion + transfer only, round-robin; warm median):`);
+  for (const [name, text] of [['5 KB English email', EMAILS.en], ['5 KB mixed email', EMAILS.mixed], ['5 KB dense with violations', dense]]) {
     const c = variant.checker;
-    const n = c.checkCount(text);
+    const n = c.prepare(text);
     const xs = roundRobin({
-      'no transfer (checkCount)': () => c.checkCount(text),
-      'JSON string + JSON.parse called from wasm (shipped)': () => c.check(text),
-      'JSON string returned, JSON.parse in JS': () => JSON.parse(c.checkJsonString(text)),
-      'serde-wasm-bindgen': () => c.checkSerde(text),
-      'js-sys Object + Reflect.set, strings cached per rule': () => c.checkObjects(text),
-    });
-    const base = median(xs['no transfer (checkCount)']);
+      'JSON string + JSON.parse called from wasm (shipped)': () => c.transferJson(),
+      'JSON string returned, JSON.parse in JS': () => JSON.parse(c.transferJsonString()),
+      'serde-wasm-bindgen': () => c.transferSerde(),
+      'js-sys Object + Reflect.set, strings cached per rule': () => c.transferObjects(),
+    }, Math.max(RUNS, 200));
     console.log(`  ${name} (${n} findings):`);
-    for (const [k, v] of Object.entries(xs)) {
-      const m = median(v);
-      console.log(`    ${k.padEnd(54)} ${us(m).padStart(10)}${k.startsWith('no transfer') ? '' : `  transfer ${us(Math.max(0, m - base))}`}`);
-    }
+    for (const [k, v] of Object.entries(xs)) console.log(`    ${k.padEnd(54)} ${us(median(v)).padStart(10)}`);
   }
 }

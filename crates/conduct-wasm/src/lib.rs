@@ -238,7 +238,9 @@ impl Checker {
 }
 
 /// Alternative result transfers, compiled only with the `transfer-bench` feature to measure them
-/// against the shipped JSON path (`scripts/bench-wasm.sh --transfer`).
+/// against the shipped JSON path (`scripts/bench-wasm.sh`). `prepare` checks once and keeps the
+/// findings; each `transfer*` method then converts (UTF-16 spans included) and returns them the
+/// given way, so that the transfer is timed without the check.
 #[cfg(feature = "transfer-bench")]
 #[wasm_bindgen]
 impl Checker {
@@ -249,64 +251,94 @@ impl Checker {
         Ok(findings(&rust_text, &diags).len() as u32)
     }
 
-    /// Findings as a JSON string (the caller parses).
-    #[wasm_bindgen(js_name = checkJsonString)]
-    pub fn check_json_string(&self, text: &JsString, lang: Option<String>) -> Result<String, JsError> {
-        let (rust_text, diags) = self.run(text, lang)?;
-        Ok(to_json(&findings(&rust_text, &diags)))
+    /// Checks `text` once and keeps the text and findings for the `transfer*` methods.
+    pub fn prepare(&self, text: &JsString) -> Result<u32, JsError> {
+        let (rust_text, diags) = self.run(text, None)?;
+        let n = diags.len() as u32;
+        PREPARED.with(|p| *p.borrow_mut() = Some((rust_text, diags)));
+        Ok(n)
     }
 
-    /// Findings through serde-wasm-bindgen (JSON-compatible serializer: `null` for no kind).
-    #[wasm_bindgen(js_name = checkSerde)]
-    pub fn check_serde(&self, text: &JsString, lang: Option<String>) -> Result<JsValue, JsError> {
-        let (rust_text, diags) = self.run(text, lang)?;
+    /// The prepared findings as the shipped `check` returns them (JSON, parsed from wasm).
+    #[wasm_bindgen(js_name = transferJson)]
+    pub fn transfer_json(&self) -> JsValue {
+        with_prepared(|found| parse_json(&to_json(found)))
+    }
+
+    /// The prepared findings as a JSON string (the caller parses).
+    #[wasm_bindgen(js_name = transferJsonString)]
+    pub fn transfer_json_string(&self) -> String {
+        with_prepared(|found| to_json(found))
+    }
+
+    /// The prepared findings through serde-wasm-bindgen (JSON-compatible: `null` for no kind).
+    #[wasm_bindgen(js_name = transferSerde)]
+    pub fn transfer_serde(&self) -> JsValue {
         let ser = serde_wasm_bindgen::Serializer::json_compatible();
-        findings(&rust_text, &diags).serialize(&ser).map_err(|e| JsError::new(&e.to_string()))
+        with_prepared(|found| found.serialize(&ser).unwrap_or(JsValue::UNDEFINED))
     }
 
-    /// Findings built with js-sys `Object`/`Array` and `Reflect::set`, strings cached per rule.
-    #[wasm_bindgen(js_name = checkObjects)]
-    pub fn check_objects(&self, text: &JsString, lang: Option<String>) -> Result<JsValue, JsError> {
-        use js_sys::{Array, Object, Reflect};
-        let (rust_text, diags) = self.run(text, lang)?;
-        let found = findings(&rust_text, &diags);
-        let keys: Vec<JsValue> =
-            ["rule", "category", "kind", "severity", "start", "end", "text", "message", "norm", "suggestions"]
-                .iter()
-                .map(|k| JsValue::from_str(k))
-                .collect();
-        let mut cache: std::collections::HashMap<(&str, &str), [JsValue; 6]> = std::collections::HashMap::new();
-        let out = Array::new_with_length(found.len() as u32);
-        for (i, f) in found.iter().enumerate() {
-            let strings = cache.entry((f.rule, f.message)).or_insert_with(|| {
-                [
-                    JsValue::from_str(f.rule),
-                    JsValue::from_str(f.category.as_str()),
-                    f.kind.map_or(JsValue::NULL, JsValue::from_str),
-                    JsValue::from_str(f.severity.as_str()),
-                    JsValue::from_str(f.message),
-                    JsValue::from_str(f.norm),
-                ]
-            });
-            let o = Object::new();
-            let sugg: Array = f.suggestions.iter().map(|s| JsValue::from_str(s)).collect();
-            let values = [
-                &strings[0],
-                &strings[1],
-                &strings[2],
-                &strings[3],
-                &JsValue::from(f.start),
-                &JsValue::from(f.end),
-                &JsValue::from_str(f.text),
-                &strings[4],
-                &strings[5],
-                &sugg.into(),
-            ];
-            for (k, v) in keys.iter().zip(values) {
-                let _ = Reflect::set(&o, k, v);
-            }
-            out.set(i as u32, o.into());
-        }
-        Ok(out.into())
+    /// The prepared findings built with js-sys `Object`/`Array` and `Reflect::set`, with the
+    /// per-rule strings created once per call.
+    #[wasm_bindgen(js_name = transferObjects)]
+    pub fn transfer_objects(&self) -> JsValue {
+        with_prepared(objects)
     }
+}
+
+#[cfg(feature = "transfer-bench")]
+thread_local! {
+    static PREPARED: std::cell::RefCell<Option<(String, Vec<Diagnostic>)>> = const { std::cell::RefCell::new(None) };
+}
+
+#[cfg(feature = "transfer-bench")]
+fn with_prepared<R>(f: impl FnOnce(&[Finding]) -> R) -> R {
+    PREPARED.with(|p| {
+        let p = p.borrow();
+        let (text, diags) = p.as_ref().map(|(t, d)| (t.as_str(), d.as_slice())).unwrap_or(("", &[]));
+        f(&findings(text, diags))
+    })
+}
+
+#[cfg(feature = "transfer-bench")]
+fn objects(found: &[Finding]) -> JsValue {
+    use js_sys::{Array, Object, Reflect};
+    let keys: Vec<JsValue> =
+        ["rule", "category", "kind", "severity", "start", "end", "text", "message", "norm", "suggestions"]
+            .iter()
+            .map(|k| JsValue::from_str(k))
+            .collect();
+    let mut cache: std::collections::HashMap<(&str, &str), [JsValue; 6]> = std::collections::HashMap::new();
+    let out = Array::new_with_length(found.len() as u32);
+    for (i, f) in found.iter().enumerate() {
+        let strings = cache.entry((f.rule, f.message)).or_insert_with(|| {
+            [
+                JsValue::from_str(f.rule),
+                JsValue::from_str(f.category.as_str()),
+                f.kind.map_or(JsValue::NULL, JsValue::from_str),
+                JsValue::from_str(f.severity.as_str()),
+                JsValue::from_str(f.message),
+                JsValue::from_str(f.norm),
+            ]
+        });
+        let o = Object::new();
+        let sugg: Array = f.suggestions.iter().map(|s| JsValue::from_str(s)).collect();
+        let values = [
+            &strings[0],
+            &strings[1],
+            &strings[2],
+            &strings[3],
+            &JsValue::from(f.start),
+            &JsValue::from(f.end),
+            &JsValue::from_str(f.text),
+            &strings[4],
+            &strings[5],
+            &sugg.into(),
+        ];
+        for (k, v) in keys.iter().zip(values) {
+            let _ = Reflect::set(&o, k, v);
+        }
+        out.set(i as u32, o.into());
+    }
+    out.into()
 }
