@@ -12,8 +12,9 @@
 //! }
 //! ```
 //!
-//! Findings cross the JS boundary as one JSON string parsed by `JSON.parse` (measured the
-//! cheapest of serde-wasm-bindgen, js-sys objects and JSON; see `BENCHMARKS.md`).
+//! Findings cross the JS boundary through serde-wasm-bindgen (measured the cheapest of
+//! serde-wasm-bindgen, a JSON string + `JSON.parse` and hand-built js-sys objects; see
+//! `BENCHMARKS.md`).
 
 #![warn(missing_docs)]
 
@@ -152,13 +153,21 @@ pub fn parse_lang(lang: Option<String>) -> Result<Lang, String> {
     }
 }
 
+#[cfg(feature = "transfer-bench")]
 fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
     // Serialising plain structs of strings and numbers cannot fail.
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_string())
 }
 
+#[cfg(feature = "transfer-bench")]
 fn parse_json(json: &str) -> JsValue {
     js_sys::JSON::parse(json).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Converts to plain JS values: objects, arrays, strings, numbers, `null` for `None`.
+fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    // Plain structs of strings and numbers always serialise.
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::UNDEFINED)
 }
 
 impl Checker {
@@ -213,7 +222,7 @@ impl Checker {
     ) -> Result<JsValue, JsError> {
         let (rust_text, diags) = self.run(text, lang)?;
         let found = findings(&rust_text, &diags);
-        let array = parse_json(&to_json(&found));
+        let array = to_js(&found);
         if rust_text.contains('\u{FFFD}') {
             fix_replaced_texts(&array, text, &found);
         }
@@ -224,21 +233,21 @@ impl Checker {
     #[wasm_bindgen(unchecked_return_type = "RuleInfo[]")]
     pub fn rules(&self) -> JsValue {
         let rules: Vec<_> = self.inner.rules().collect();
-        parse_json(&to_json(&rules))
+        to_js(&rules)
     }
 
     /// The rule with this id, or `undefined`.
     #[wasm_bindgen(unchecked_return_type = "RuleInfo | undefined")]
     pub fn explain(&self, id: &str) -> JsValue {
         match self.inner.rule(id) {
-            Some(info) => parse_json(&to_json(info)),
+            Some(info) => to_js(info),
             None => JsValue::UNDEFINED,
         }
     }
 }
 
 /// Alternative result transfers, compiled only with the `transfer-bench` feature to measure them
-/// against the shipped JSON path (`scripts/bench-wasm.sh`). `prepare` checks once and keeps the
+/// against the shipped serde-wasm-bindgen path (`scripts/bench-wasm.sh`). `prepare` checks once and keeps the
 /// findings; each `transfer*` method then converts (UTF-16 spans included) and returns them the
 /// given way, so that the transfer is timed without the check.
 #[cfg(feature = "transfer-bench")]
@@ -259,7 +268,7 @@ impl Checker {
         Ok(n)
     }
 
-    /// The prepared findings as the shipped `check` returns them (JSON, parsed from wasm).
+    /// The prepared findings as a JSON string parsed by `JSON.parse` called from wasm.
     #[wasm_bindgen(js_name = transferJson)]
     pub fn transfer_json(&self) -> JsValue {
         with_prepared(|found| parse_json(&to_json(found)))
@@ -271,11 +280,10 @@ impl Checker {
         with_prepared(|found| to_json(found))
     }
 
-    /// The prepared findings through serde-wasm-bindgen (JSON-compatible: `null` for no kind).
+    /// The prepared findings as the shipped `check` returns them (serde-wasm-bindgen).
     #[wasm_bindgen(js_name = transferSerde)]
     pub fn transfer_serde(&self) -> JsValue {
-        let ser = serde_wasm_bindgen::Serializer::json_compatible();
-        with_prepared(|found| found.serialize(&ser).unwrap_or(JsValue::UNDEFINED))
+        with_prepared(|found| to_js(found))
     }
 
     /// The prepared findings built with js-sys `Object`/`Array` and `Reflect::set`, with the
