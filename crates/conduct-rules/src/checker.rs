@@ -7,6 +7,7 @@ use crate::diagnostic::{CheckOptions, Diagnostic, Lang};
 use crate::error::{Error, ErrorKind};
 use crate::model::{parse_located, Category, FoldsFile, PackFile, Policy, SpanScope};
 use crate::normalize::{is_cjk, normalize_plain, Folds, Normalized};
+use crate::regexes::RegexPool;
 use crate::rule::{Rule, RuleInfo};
 use crate::segment;
 use crate::terms::{Hit, Owner, TermError, TermMatcher, TermMatcherBuilder};
@@ -38,6 +39,7 @@ const CHUNK_BYTES: usize = 64 * 1024;
 /// ```
 pub struct Checker {
     rules: Vec<Rule>,
+    regexes: RegexPool,
     by_id: HashMap<Arc<str>, usize>,
     matcher: TermMatcher,
     folds: Folds,
@@ -117,9 +119,12 @@ impl CheckerBuilder {
         let mut by_id: HashMap<Arc<str>, usize> = HashMap::new();
         let mut term_lists: Vec<TermList> = Vec::new();
         let mut sources: Vec<(String, String)> = Vec::new();
-        let builtin = BUILTIN_PACKS.iter().filter(|_| self.builtin).map(|(f, s)| (f.to_string(), s.to_string()));
+        let mut regexes = RegexPool::default();
+        // Built-in regexes compile lazily (the test suite compiles them all); others right now.
+        let builtin = BUILTIN_PACKS.iter().filter(|_| self.builtin).map(|(f, s)| (f.to_string(), s.to_string(), false));
+        let extra = self.packs.into_iter().map(|(f, s)| (f, s, true));
         let mut pack_names = HashSet::new();
-        for (file, source) in builtin.chain(self.packs) {
+        for (file, source, eager) in builtin.chain(extra) {
             let pack: PackFile = parse_located(&source, &file)?;
             if !pack_names.insert(pack.pack.name.clone()) {
                 return Err(Error::new(
@@ -131,7 +136,7 @@ impl CheckerBuilder {
                 .near(&source, &pack.pack.name));
             }
             for (i, spec) in pack.rule.iter().enumerate() {
-                let rule = Rule::compile(spec, i, &pack.pack.name, &file, &source)?;
+                let rule = Rule::compile(spec, i, &pack.pack.name, &file, &source, &mut regexes, eager)?;
                 add_rule(&mut rules, &mut by_id, rule, &file, &source, i)?;
                 term_lists.push(TermList::of(rules.len() - 1, spec));
             }
@@ -142,7 +147,7 @@ impl CheckerBuilder {
         let policy = match self.policy {
             None => None,
             Some((policy, file, source)) => {
-                apply_policy(&policy, &file, &source, &mut rules, &mut by_id, &mut term_lists)?;
+                apply_policy(&policy, &file, &source, &mut rules, &mut by_id, &mut term_lists, &mut regexes)?;
                 approved =
                     policy.approved_commitments.iter().map(|p| normalize_plain(p)).filter(|p| !p.is_empty()).collect();
                 allow = policy.allow.clone();
@@ -167,7 +172,7 @@ impl CheckerBuilder {
         for phrase in &allow {
             add_term(&mut mb, phrase, Owner::Allow, false, &folds, "allow", &sources)?;
         }
-        Ok(Checker { rules, by_id, matcher: mb.build(), folds, approved, policy })
+        Ok(Checker { rules, regexes, by_id, matcher: mb.build(), folds, approved, policy })
     }
 }
 
@@ -235,10 +240,11 @@ fn apply_policy(
     rules: &mut Vec<Rule>,
     by_id: &mut HashMap<Arc<str>, usize>,
     term_lists: &mut Vec<TermList>,
+    regexes: &mut RegexPool,
 ) -> Result<(), Error> {
     let mut added_terms = 0usize;
     for (i, spec) in policy.rule.iter().enumerate() {
-        let rule = Rule::compile(spec, i, "policy", file, source)?;
+        let rule = Rule::compile(spec, i, "policy", file, source, regexes, true)?;
         add_rule(rules, by_id, rule, file, source, i)?;
         added_terms += spec.terms.len() + spec.exceptions.len();
         term_lists.push(TermList::of(rules.len() - 1, spec));
@@ -401,6 +407,19 @@ impl Checker {
         self.policy.as_ref()
     }
 
+    /// Compiles every context regex now. Built-in rules otherwise compile a regex the first time
+    /// a text needs it, which keeps building a checker fast; call this in idle time to move that
+    /// cost out of the first checks.
+    ///
+    /// # Errors
+    /// An [`Error`] naming the first regex that does not compile (never for the built-in packs,
+    /// which the test suite compiles).
+    pub fn warm_up(&self) -> Result<(), Error> {
+        self.regexes.compile_all().map_err(|(pattern, e)| {
+            Error::new(ErrorKind::InvalidRegex, "packs", format!("regex `{pattern}` does not compile: {e}"))
+        })
+    }
+
     /// Checks `text` with default options (messages in the text's language).
     pub fn check(&self, text: &str) -> Vec<Diagnostic> {
         self.check_with(text, &CheckOptions::default())
@@ -425,6 +444,7 @@ impl Checker {
         self.matcher.hits(&n, &mut hits);
         let overlaps = |a: &Hit, b: &Hit| a.first <= b.last && b.first <= a.last;
         let first_new = out.len();
+        let mut memo = SentenceMemo::default();
         for hit in &hits {
             let Owner::Trigger(r) = hit.owner else { continue };
             let blocked = hits.iter().any(|h| match h.owner {
@@ -439,33 +459,55 @@ impl Checker {
             if options.min_severity.is_some_and(|m| rule.info.severity < m) {
                 continue;
             }
-            if let Some(d) = self.in_context(rule, &n, hit, options) {
+            if let Some(d) = self.in_context(r, rule, &n, hit, options, &mut memo) {
                 out.push(Diagnostic { start: d.start + base, end: d.end + base, ..d });
             }
         }
         merge_overlaps(out, first_new, options.keep_overlaps);
     }
 
-    /// Applies the rule's context (requires / unless) to a trigger hit.
-    fn in_context(&self, rule: &Rule, n: &Normalized, hit: &Hit, options: &CheckOptions) -> Option<Diagnostic> {
-        let at = n.units[hit.first].norm as usize;
-        let (ss, se) = segment::sentence(&n.norm, at);
+    /// The sentence-level part of a rule's context, the same for every trigger of the rule in
+    /// the sentence: `None` when the rule does not apply there; otherwise the original byte
+    /// range its `requires` matches cover, if any.
+    fn sentence_context(&self, rule: &Rule, n: &Normalized, ss: usize, se: usize) -> Option<Option<(usize, usize)>> {
         let sentence = &n.norm[ss..se];
-        let (mut start, mut end) = n.original_range(hit.first, hit.last);
-        for re in &rule.requires {
-            let m = re.find(sentence)?;
+        let mut covered: Option<(usize, usize)> = None;
+        for &id in &rule.requires {
+            let m = self.regexes.get(id)?.find(sentence)?;
             if let Some((s, e)) = n.original_of_norm(ss + m.start(), ss + m.end()) {
-                start = start.min(s);
-                end = end.max(e);
+                covered = Some(covered.map_or((s, e), |(a, b)| (a.min(s), b.max(e))));
             }
         }
-        let (cs, _) = segment::clause(&n.norm, at);
-        let before = &n.norm[cs..at];
-        if rule.unless_before.iter().any(|re| re.is_match(before)) || rule.unless.iter().any(|re| re.is_match(sentence))
-        {
+        if rule.unless.iter().any(|&id| self.regexes.get(id).is_some_and(|re| re.is_match(sentence))) {
             return None;
         }
         if rule.info.category == Category::Commitment && self.approved.iter().any(|p| sentence.contains(p.as_str())) {
+            return None;
+        }
+        Some(covered)
+    }
+
+    /// Applies the rule's context (requires / unless) to a trigger hit.
+    fn in_context(
+        &self,
+        r: u32,
+        rule: &Rule,
+        n: &Normalized,
+        hit: &Hit,
+        options: &CheckOptions,
+        memo: &mut SentenceMemo,
+    ) -> Option<Diagnostic> {
+        let at = n.units[hit.first].norm as usize;
+        let (ss, se) = segment::sentence(&n.norm, at);
+        let (mut start, mut end) = n.original_range(hit.first, hit.last);
+        let extension = memo.get_or_insert(r, ss, || self.sentence_context(rule, n, ss, se))?;
+        if let Some((s, e)) = extension {
+            start = start.min(s);
+            end = end.max(e);
+        }
+        let (cs, _) = segment::clause(&n.norm, at);
+        let before = &n.norm[cs..at];
+        if rule.unless_before.iter().any(|&id| self.regexes.get(id).is_some_and(|re| re.is_match(before))) {
             return None;
         }
         // The language of the clause around the trigger: in 报价：our floor price is … the finding
@@ -505,6 +547,29 @@ impl Checker {
             suggestions: suggestions.clone(),
             lang,
         })
+    }
+}
+
+/// Sentence-level context results of one check, by (rule, sentence start): a rule triggered
+/// several times in one sentence runs its regexes once.
+#[derive(Default)]
+struct SentenceMemo {
+    entries: Vec<(u32, usize, Option<Option<(usize, usize)>>)>,
+}
+
+impl SentenceMemo {
+    fn get_or_insert(
+        &mut self,
+        rule: u32,
+        sentence: usize,
+        compute: impl FnOnce() -> Option<Option<(usize, usize)>>,
+    ) -> Option<Option<(usize, usize)>> {
+        if let Some(&(_, _, v)) = self.entries.iter().rev().find(|(r, s, _)| *r == rule && *s == sentence) {
+            return v;
+        }
+        let v = compute();
+        self.entries.push((rule, sentence, v));
+        v
     }
 }
 

@@ -31,6 +31,7 @@ mod diagnostic;
 mod error;
 mod model;
 mod normalize;
+mod regexes;
 mod rule;
 mod segment;
 mod t2s;
@@ -43,4 +44,5 @@ pub use model::{
     Bilingual, Categories, Category, ExtraTerms, Guard, GuardMode, PackFile, PackHeader, Policy, RuleSpec, Severity,
     Sites, Switch, MAX_SOURCE_BYTES,
 };
-pub use rule::{RuleInfo, REGEX_SIZE_LIMIT};
+pub use regexes::REGEX_SIZE_LIMIT;
+pub use rule::RuleInfo;

@@ -2,14 +2,11 @@
 
 use std::sync::Arc;
 
-use regex::{Regex, RegexBuilder};
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind};
 use crate::model::{Category, RuleSpec, Severity, SpanScope};
-
-/// Compiled size limit for each regex from a pack or policy.
-pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
+use crate::regexes::{RegexId, RegexPool};
 
 /// Everything about a rule that users see: for rule lists, docs and explanations.
 #[derive(Debug, Clone, Serialize)]
@@ -48,9 +45,9 @@ pub struct RuleInfo {
 #[derive(Debug, Clone)]
 pub(crate) struct Rule {
     pub info: RuleInfo,
-    pub requires: Vec<Regex>,
-    pub unless_before: Vec<Regex>,
-    pub unless: Vec<Regex>,
+    pub requires: Vec<RegexId>,
+    pub unless_before: Vec<RegexId>,
+    pub unless: Vec<RegexId>,
     pub span: SpanScope,
 }
 
@@ -63,25 +60,18 @@ fn is_valid_id(id: &str) -> bool {
         && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'))
 }
 
-pub(crate) fn compile_regex(src: &str, file: &str, source: &str, key: &str) -> Result<Regex, Error> {
-    RegexBuilder::new(src).size_limit(REGEX_SIZE_LIMIT).dfa_size_limit(REGEX_SIZE_LIMIT).build().map_err(|e| {
-        let kind = match e {
-            regex::Error::CompiledTooBig(_) => ErrorKind::RegexTooLarge,
-            _ => ErrorKind::InvalidRegex,
-        };
-        let msg = match e {
-            regex::Error::CompiledTooBig(limit) => {
-                format!("regex `{src}` exceeds the compiled size limit of {limit} bytes")
-            }
-            other => format!("invalid regex: {}", other.to_string().replace('\n', " ")),
-        };
-        Error::new(kind, file, msg).with_key(key).near(source, src)
-    })
-}
-
 impl Rule {
-    /// Validates and compiles `spec`, the `index`-th rule of `file` (whose text is `source`).
-    pub(crate) fn compile(spec: &RuleSpec, index: usize, pack: &str, file: &str, source: &str) -> Result<Rule, Error> {
+    /// Validates `spec`, the `index`-th rule of `file` (whose text is `source`), and registers its
+    /// regexes in `pool` (compiled now when `eager`).
+    pub(crate) fn compile(
+        spec: &RuleSpec,
+        index: usize,
+        pack: &str,
+        file: &str,
+        source: &str,
+        pool: &mut RegexPool,
+        eager: bool,
+    ) -> Result<Rule, Error> {
         let key = |field: &str| format!("rule[{index}].{field}");
         let invalid = |field: &str, msg: String| {
             Error::new(ErrorKind::InvalidValue, file, msg).with_key(key(field)).near(source, &spec.id)
@@ -107,10 +97,10 @@ impl Rule {
         if spec.message.zh.trim().is_empty() || spec.message.en.trim().is_empty() {
             return Err(invalid("message", format!("rule `{}` needs a message in zh and en", spec.id)));
         }
-        let regexes = |field: &str, list: &[String]| -> Result<Vec<Regex>, Error> {
+        let mut regexes = |field: &str, list: &[String]| -> Result<Vec<RegexId>, Error> {
             list.iter()
                 .enumerate()
-                .map(|(i, r)| compile_regex(r, file, source, &format!("rule[{index}].{field}[{i}]")))
+                .map(|(i, r)| pool.add(r, eager, file, source, &format!("rule[{index}].{field}[{i}]")))
                 .collect()
         };
         let suggestions = spec.suggestions.clone().unwrap_or_default();

@@ -37,6 +37,14 @@ fn every_rule_is_complete() {
 }
 
 #[test]
+fn every_built_in_regex_compiles() {
+    // Built-in regexes compile lazily at run time; this is where a broken one is caught.
+    if let Err(e) = checker().warm_up() {
+        panic!("{e}");
+    }
+}
+
+#[test]
 fn rule_ids_are_unique() {
     let mut seen = HashSet::new();
     for r in checker().rules() {
