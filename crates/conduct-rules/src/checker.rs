@@ -469,7 +469,7 @@ impl Checker {
     /// The sentence-level part of a rule's context, the same for every trigger of the rule in
     /// the sentence: `None` when the rule does not apply there; otherwise the original byte
     /// range its `requires` matches cover, if any.
-    fn sentence_context(&self, rule: &Rule, n: &Normalized, ss: usize, se: usize) -> Option<Option<(usize, usize)>> {
+    fn sentence_context(&self, rule: &Rule, n: &Normalized, ss: usize, se: usize) -> SentenceContext {
         let sentence = &n.norm[ss..se];
         let mut covered: Option<(usize, usize)> = None;
         for &id in &rule.requires {
@@ -554,16 +554,20 @@ impl Checker {
 /// several times in one sentence runs its regexes once.
 #[derive(Default)]
 struct SentenceMemo {
-    entries: Vec<(u32, usize, Option<Option<(usize, usize)>>)>,
+    entries: Vec<(u32, usize, SentenceContext)>,
 }
+
+/// `None`: the rule does not apply in the sentence; `Some(covered)`: it does, and its `requires`
+/// matches cover this original byte range (if any).
+type SentenceContext = Option<Option<(usize, usize)>>;
 
 impl SentenceMemo {
     fn get_or_insert(
         &mut self,
         rule: u32,
         sentence: usize,
-        compute: impl FnOnce() -> Option<Option<(usize, usize)>>,
-    ) -> Option<Option<(usize, usize)>> {
+        compute: impl FnOnce() -> SentenceContext,
+    ) -> SentenceContext {
         if let Some(&(_, _, v)) = self.entries.iter().rev().find(|(r, s, _)| *r == rule && *s == sentence) {
             return v;
         }
