@@ -17,6 +17,12 @@ include!(concat!(env!("OUT_DIR"), "/packs.rs"));
 /// Most terms a policy may add (its own rules' terms included).
 pub const MAX_POLICY_TERMS: usize = 200_000;
 
+/// Longest span, in units, an exception or allow-phrase match is looked for before a trigger.
+const MAX_BLOCKER_UNITS: usize = 4096;
+
+/// How far back the next chunk starts after a cut inside a run without any break.
+const CHUNK_OVERLAP: usize = 2048;
+
 /// Texts longer than this are checked in chunks cut at line breaks, so memory stays bounded.
 const CHUNK_BYTES: usize = 64 * 1024;
 
@@ -428,11 +434,21 @@ impl Checker {
     /// Checks `text`. Findings are sorted by start offset; spans are byte ranges of `text`.
     pub fn check_with(&self, text: &str, options: &CheckOptions) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        let mut base = 0;
-        while base < text.len() {
-            let end = chunk_end(text, base);
-            self.check_chunk(&text[base..end], base, options, &mut out);
-            base = end;
+        let (mut start, mut seen_until) = (0, 0);
+        while start < text.len() {
+            let (end, clean_cut) = chunk_end(text, start);
+            let from = out.len();
+            self.check_chunk(&text[start..end], start, options, &mut out);
+            if start < seen_until {
+                // An overlapping chunk: keep only what the previous one could not see.
+                let fresh: Vec<Diagnostic> = out.drain(from..).filter(|d| d.end > seen_until).collect();
+                out.extend(fresh);
+            }
+            if end == text.len() {
+                break;
+            }
+            seen_until = end;
+            start = if clean_cut { end } else { overlap_start(text, end) };
         }
         out.sort_by(|a, b| (a.start, a.end, &a.rule).cmp(&(b.start, b.end, &b.rule)));
         out
@@ -442,16 +458,19 @@ impl Checker {
         let n = Normalized::new(text, &self.folds);
         let mut hits: Vec<Hit> = Vec::new();
         self.matcher.hits(&n, &mut hits);
-        let overlaps = |a: &Hit, b: &Hit| a.first <= b.last && b.first <= a.last;
+        // Exceptions and allow-phrases, sorted by start, to test triggers against in log time.
+        let mut blockers: Vec<&Hit> = hits.iter().filter(|h| !matches!(h.owner, Owner::Trigger(_))).collect();
+        blockers.sort_by_key(|h| h.first);
         let first_new = out.len();
         let mut memo = SentenceMemo::default();
         for hit in &hits {
             let Owner::Trigger(r) = hit.owner else { continue };
-            let blocked = hits.iter().any(|h| match h.owner {
-                Owner::Exception(e) => e == r && overlaps(h, hit),
-                Owner::Allow => overlaps(h, hit),
-                Owner::Trigger(_) => false,
-            });
+            let until = blockers.partition_point(|b| b.first <= hit.last);
+            let blocked = blockers[..until]
+                .iter()
+                .rev()
+                .take_while(|b| b.first + MAX_BLOCKER_UNITS >= hit.first)
+                .any(|b| b.last >= hit.first && (b.owner == Owner::Allow || b.owner == Owner::Exception(r)));
             if blocked {
                 continue;
             }
@@ -554,7 +573,7 @@ impl Checker {
 /// several times in one sentence runs its regexes once.
 #[derive(Default)]
 struct SentenceMemo {
-    entries: Vec<(u32, usize, SentenceContext)>,
+    entries: HashMap<(u32, usize), SentenceContext>,
 }
 
 /// `None`: the rule does not apply in the sentence; `Some(covered)`: it does, and its `requires`
@@ -568,12 +587,7 @@ impl SentenceMemo {
         sentence: usize,
         compute: impl FnOnce() -> SentenceContext,
     ) -> SentenceContext {
-        if let Some(&(_, _, v)) = self.entries.iter().rev().find(|(r, s, _)| *r == rule && *s == sentence) {
-            return v;
-        }
-        let v = compute();
-        self.entries.push((rule, sentence, v));
-        v
+        *self.entries.entry((rule, sentence)).or_insert_with(compute)
     }
 }
 
@@ -597,33 +611,46 @@ fn merge_overlaps(out: &mut Vec<Diagnostic>, from: usize, keep_overlaps: bool) {
     merged.sort_by(|a, b| {
         (a.category, b.severity, b.end - b.start, &a.rule).cmp(&(b.category, a.severity, a.end - a.start, &b.rule))
     });
-    let mut kept: Vec<Diagnostic> = Vec::with_capacity(merged.len());
+    // Kept spans per category never overlap, so the one starting last before `d.end` is the
+    // only one that can overlap `d`.
+    let mut kept_spans: std::collections::BTreeMap<(Category, usize), usize> = Default::default();
     for d in merged {
-        let covered = kept.iter().any(|k| k.category == d.category && k.start < d.end && d.start < k.end);
-        if !covered {
-            kept.push(d);
+        let previous = kept_spans.range((d.category, 0)..(d.category, d.end)).next_back();
+        if previous.is_none_or(|(_, &end)| end <= d.start) {
+            kept_spans.insert((d.category, d.start), d.end);
+            out.push(d);
         }
     }
-    out.extend(kept);
 }
 
-/// End of the chunk starting at `base`: the whole rest when short, otherwise the last line break
-/// (or sentence end, or char boundary) before `base + CHUNK_BYTES`.
-fn chunk_end(text: &str, base: usize) -> usize {
+/// End of the chunk starting at `base`, and whether it is a clean cut (a line break, sentence
+/// end or space, which no term or word spans). The whole rest when short.
+fn chunk_end(text: &str, base: usize) -> (usize, bool) {
     if text.len() - base <= CHUNK_BYTES {
-        return text.len();
+        return (text.len(), true);
     }
     let mut limit = base + CHUNK_BYTES;
     while !text.is_char_boundary(limit) {
         limit -= 1;
     }
+    // Cut after a line break, else a sentence end, else a space or a Chinese comma, in the second
+    // half of the window; only a 32 KB run without any of them is cut at a character boundary.
     let window = &text[base..limit];
-    let cut = window
-        .rfind('\n')
-        .or_else(|| window.rfind(['。', '！', '？', '!', '?']))
-        .map(|i| base + i + window[i..].chars().next().map_or(1, char::len_utf8));
-    match cut {
-        Some(c) if c > base + CHUNK_BYTES / 2 => c,
-        _ => limit,
+    let half = CHUNK_BYTES / 2;
+    let after = |i: usize| i + window[i..].chars().next().map_or(1, char::len_utf8);
+    let found = |i: Option<usize>| i.map(after).filter(|&c| c > half);
+    found(window.rfind('\n'))
+        .or_else(|| found(window.rfind(['。', '！', '？', '!', '?', '；', ';'])))
+        .or_else(|| found(window.rfind([' ', '\t', '，', '、', ','])))
+        .map_or((limit, false), |c| (base + c, true))
+}
+
+/// Where the chunk after an unclean cut at `end` starts: far enough back that a term spanning the
+/// cut is seen whole.
+fn overlap_start(text: &str, end: usize) -> usize {
+    let mut start = end - CHUNK_OVERLAP.min(end);
+    while !text.is_char_boundary(start) {
+        start += 1;
     }
+    start
 }

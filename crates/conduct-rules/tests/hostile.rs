@@ -48,3 +48,17 @@ fn separators_between_every_character_of_a_long_text() {
     let text: String = "您好感谢支持".repeat(2_000).chars().flat_map(|ch| [ch, '*']).collect();
     check_valid(&c, &text);
 }
+
+#[test]
+fn chunk_cuts_neither_lose_nor_invent_findings() {
+    let c = checker();
+    // 傻逼 straddles the 64 KiB cut of a run with no break at all
+    let text = format!("x{}傻逼{}", "好".repeat(21_844), "好".repeat(30_000));
+    let found = c.check(&text);
+    assert_eq!(found.iter().filter(|d| d.text(&text) == "傻逼").count(), 1, "{found:?}");
+    // "scrap" starts right at the cut of English text without line breaks
+    let mut text = "we checked the logs. ".repeat(65_535 / 21 + 1);
+    text.truncate(65_535);
+    text.push_str("scrap metal is recycled.");
+    assert!(c.check(&text).iter().all(|d| !d.text(&text).contains("crap")), "{:?}", c.check(&text));
+}
