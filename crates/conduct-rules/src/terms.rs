@@ -60,9 +60,6 @@ pub(crate) enum TermError {
     TooLong,
 }
 
-/// Up to this many patterns the automaton is a DFA.
-const DFA_MAX_PATTERNS: usize = 5_000;
-
 /// Longest accepted term, in characters.
 pub(crate) const MAX_TERM_CHARS: usize = 200;
 
@@ -123,10 +120,14 @@ impl TermMatcherBuilder {
         let ac = if self.patterns.is_empty() {
             None
         } else {
-            // A DFA is fastest; past a few thousand patterns (large policies) its memory grows
-            // too much, so let the crate pick a contiguous NFA instead.
-            let kind = (self.patterns.len() <= DFA_MAX_PATTERNS).then_some(AhoCorasickKind::DFA);
-            AhoCorasickBuilder::new().match_kind(MatchKind::Standard).kind(kind).build(&self.patterns).ok()
+            // A contiguous NFA: measured with the built-in packs, a DFA took five times longer to
+            // build (75 vs 16 ms natively, far more in wasm where it delays the first check after
+            // a service-worker restart) and was no faster to search.
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
+                .build(&self.patterns)
+                .ok()
         };
         TermMatcher { ac, pattern_terms: self.pattern_terms, terms: self.terms }
     }
