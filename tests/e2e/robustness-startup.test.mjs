@@ -1,0 +1,55 @@
+// Known bug, reproduced here and skipped so CI stays green (run with ROBUST_KNOWN_BUGS=1):
+// within ~10 s of browser start, after a rule is turned off from the popover and the settings are
+// then reset (chrome.storage.sync cleared, ignored keys removed), a newly opened page's field is never
+// checked: 'conduct:input' marks but zero 'conduct:check' marks for 30 s, while the worker answers
+// {kind:'hello', active:true} to an extension page at the same time. One more keystroke is checked.
+// With a 12 s wait after launch the same sequence works.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, loadEngine, waitForUnderlines, openPopover, checkCount } from './lib/harness.mjs';
+import { assertNoForeignRequests } from './lib/flow.mjs';
+
+const RUN = process.env.ROBUST_KNOWN_BUGS === '1';
+let env, checker;
+
+before(async () => {
+  if (!RUN) return;
+  checker = new (await loadEngine()).Checker();
+  env = await setup();
+});
+after(async () => {
+  await env?.close();
+  if (env) assertNoForeignRequests(env);
+  env?.cleanup();
+});
+
+const reset = () => env.ctx.serviceWorkers().find((w) => w.url().includes(env.extId))
+  .evaluate(async () => { await chrome.storage.sync.clear(); await chrome.storage.local.remove('ignored'); });
+
+test('settings reset right after browser start: a new page is still checked', {
+  skip: RUN ? false : 'known bug: 3/3 runs, 0 checks for 30 s on the new page after turn-off-rule + settings reset in the first ~10 s after launch (26 input marks); passes with a 12 s wait after launch',
+}, async () => {
+  const text = '你们这些傻逼。\nour floor price is $3,000';
+  const all = checker.check(text, 'auto');
+  await reset();
+  let page = await env.ctx.newPage();
+  await page.goto(env.url('textarea.html'));
+  await page.click('#field');
+  await page.keyboard.type(text);
+  await waitForUnderlines(page, (u) => u.length === all.length, { timeout: 10000 });
+  const pop = await openPopover(page, all[1].text);
+  await pop.locator('button[data-action="disable-rule"]').click();
+  await page.close();
+  await reset();
+  page = await env.ctx.newPage();
+  await page.goto(env.url('textarea.html'));
+  await page.click('#field');
+  await page.keyboard.type(text);
+  try {
+    await waitForUnderlines(page, (u) => u.length === all.length, { timeout: 10000 });
+  } catch (e) {
+    assert.fail(`new page not checked: ${await checkCount(page)} checks; ${e.message}`);
+  } finally {
+    await page.close();
+  }
+});
