@@ -201,6 +201,11 @@ async function applyAndUndo(page, p, model, fieldText) {
   await pop.locator('button[data-action="apply"]').first().click();
   await popover(page).waitFor({ state: 'hidden', timeout: 5000 });
   await waitUntil(async () => (await fieldText()) !== model, 'apply changed the text');
+  // Ctrl+Z goes to the focused element: wait until the extension has given focus back to the editor.
+  await page.waitForFunction(() => {
+    const a = document.activeElement;
+    return !!a && a.localName !== 'conduct-rules-overlay' && (a.isContentEditable || a.localName === 'textarea');
+  }, null, { timeout: 5000 });
   await page.keyboard.press('Control+z');
   await waitUntil(async () => (await fieldText()) === model, `Ctrl+Z restored ${JSON.stringify(model)} (now ${JSON.stringify(await fieldText())})`);
 }
