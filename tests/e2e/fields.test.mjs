@@ -95,7 +95,7 @@ test('keyboard: Alt+Shift+K opens the popover with focus inside, Escape returns 
   try {
     await page.goto(env.url('textarea.html'));
     await page.click('#field');
-    await afterTyping(page, () => page.keyboard.type(`${VIOLATING.zh} ${VIOLATING.en}`));
+    await afterTyping(page, () => page.keyboard.type(`${VIOLATING.zh}。${VIOLATING.en}`));
     const n = (await waitForUnderlines(page, (u) => u.length >= 2)).length;
     // Screen readers are told how many findings the focused field has.
     await page.waitForFunction((k) => document.querySelector('conduct-rules-overlay')?.shadowRoot

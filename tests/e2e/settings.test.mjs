@@ -47,7 +47,9 @@ async function resetSettings() {
 test('ignore once hides that finding, stores only a hash, and survives a reload', async () => {
   await resetSettings();
   const page = await env.ctx.newPage();
-  const text = `${S.violating.zh} ${S.violating.en}`;
+  // Two sentences: within one clause a clause-wide commitment finding would overlap the insult,
+  // and the textarea mirror draws overlapping findings as one underline.
+  const text = `${S.violating.zh}。${S.violating.en}`;
   const all = flaggedTexts(text);
   const zh = checker.check(text, 'auto')[0];
   await typeIn(page, 'textarea.html', text);
