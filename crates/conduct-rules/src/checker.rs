@@ -310,12 +310,22 @@ fn apply_policy(
 
 /// The id closest to `id` by edit distance, if reasonably close.
 pub(crate) fn closest<'a>(id: &str, ids: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    ids.map(|c| (edit_distance(id, c), c))
-        .filter(|(d, c)| *d <= (c.len().max(id.len()) / 3).max(2) || c.contains(id) || id.contains(c))
-        .min()
-        .map(|(_, c)| c)
+    ranked(id, ids).into_iter().next()
 }
 
+/// Ids reasonably close to `id`, closest first, within two edits of the closest.
+fn ranked<'a>(id: &str, ids: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let id = id.to_lowercase();
+    let mut scored: Vec<(usize, &str)> = ids
+        .map(|c| (edit_distance(&id, c), c))
+        .filter(|(d, c)| *d <= (c.len().max(id.len()) / 3).max(2) || c.contains(id.as_str()) || id.contains(c))
+        .collect();
+    scored.sort();
+    let best = scored.first().map_or(0, |&(d, _)| d);
+    scored.into_iter().filter(|&(d, _)| d <= best + 2).map(|(_, c)| c).collect()
+}
+
+/// Levenshtein distance in characters.
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
@@ -403,9 +413,16 @@ impl Checker {
         self.by_id.get(id).map(|&i| &self.rules[i].info)
     }
 
-    /// The ids closest to an unknown `id` (for "did you mean").
+    /// The id closest to an unknown `id` (for "did you mean").
     pub fn suggest_rule_id(&self, id: &str) -> Option<&str> {
         closest(id, self.rules.iter().map(|r| &*r.info.id))
+    }
+
+    /// Up to `max` ids close to an unknown `id`, closest first.
+    pub fn suggest_rule_ids(&self, id: &str, max: usize) -> Vec<&str> {
+        let mut ids = ranked(id, self.rules.iter().map(|r| &*r.info.id));
+        ids.truncate(max);
+        ids
     }
 
     /// The policy the checker was built with.
@@ -653,4 +670,22 @@ fn overlap_start(text: &str, end: usize) -> usize {
         start += 1;
     }
     start
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_characters() {
+        assert_eq!(edit_distance("commitment.guarante", "commitment.guarantee"), 1);
+        assert_eq!(edit_distance("傻逼", "傻瓜"), 1);
+    }
+
+    #[test]
+    fn ranked_ids_are_close_and_ordered() {
+        let ids = ["commitment.guarantee", "commitment.deadline", "disclosure.price"];
+        assert_eq!(ranked("Commitment.Guarante", ids.into_iter()), ["commitment.guarantee"]);
+        assert!(ranked("zzz", ids.into_iter()).is_empty());
+    }
 }
