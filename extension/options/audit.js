@@ -5,20 +5,10 @@
 
 import { request } from '../src/shared/protocol.js';
 import { t } from '../src/ui/i18n.js';
+import { mk } from '../src/ui/dom.js';
 import { GUARD_KEY, AUDIT_KEY, USER_MODES, THRESHOLDS, normalizeGuard } from '../src/guard/config.js';
 import { toCSV, toJSON, CSV_COLUMNS } from '../src/guard/audit.js';
 
-const mk = (tag, props = {}, ...children) => {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'text') el.textContent = v;
-    else if (k === 'dataset') Object.assign(el.dataset, v);
-    else if (k in el) el[k] = v;
-    else el.setAttribute(k, v);
-  }
-  for (const c of children) if (c) el.append(c);
-  return el;
-};
 
 const css = document.createElement('link');
 css.rel = 'stylesheet';

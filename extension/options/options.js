@@ -6,6 +6,7 @@
 import { request, STORAGE, CATEGORIES, SEVERITIES } from '../src/shared/protocol.js';
 import { normalizeSettings, normHost } from '../src/shared/settings.js';
 import { localize, t } from '../src/ui/i18n.js';
+import { mk } from '../src/ui/dom.js';
 
 localize();
 
@@ -14,17 +15,6 @@ let data = null;        // last 'rules' response
 let settings = null;    // the user's settings being edited
 
 const lines = (s) => s.split('\n').map((x) => x.trim()).filter(Boolean);
-const mk = (tag, props = {}, ...children) => {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'text') el.textContent = v;
-    else if (k === 'dataset') Object.assign(el.dataset, v);
-    else if (k in el) el[k] = v;
-    else el.setAttribute(k, v);
-  }
-  for (const c of children) if (c) el.append(c);
-  return el;
-};
 const lockBadge = () => mk('span', { className: 'lock', text: t('optionsLocked'), title: t('optionsLockedTitle') });
 
 function severitySelect(value, defaultSeverity, disabled, onChange) {
