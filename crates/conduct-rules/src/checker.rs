@@ -534,21 +534,20 @@ impl Checker {
         memo: &mut SentenceMemo,
     ) -> Option<Diagnostic> {
         let at = n.units[hit.first].norm as usize;
-        let (ss, se) = segment::sentence(&n.norm, at);
+        let (ss, se) = memo.sentence(&n.norm, at);
         let (mut start, mut end) = n.original_range(hit.first, hit.last);
         let extension = memo.get_or_insert(r, ss, || self.sentence_context(rule, n, ss, se))?;
         if let Some((s, e)) = extension {
             start = start.min(s);
             end = end.max(e);
         }
-        let (cs, _) = segment::clause(&n.norm, at);
+        let (cs, ce) = segment::clause(&n.norm, at);
         let before = &n.norm[cs..at];
         if rule.unless_before.iter().any(|&id| self.regexes.get(id).is_some_and(|re| re.is_match(before))) {
             return None;
         }
         // The language of the clause around the trigger: in 报价：our floor price is … the finding
         // is in English even though its sentence starts in Chinese.
-        let (_, ce) = segment::clause(&n.norm, at);
         let scope = match rule.span {
             SpanScope::Trigger => None,
             SpanScope::Clause => Some((cs, ce)),
@@ -591,6 +590,8 @@ impl Checker {
 #[derive(Default)]
 struct SentenceMemo {
     entries: HashMap<(u32, usize), SentenceContext>,
+    /// The last sentence found: hits come in text order, so most share it.
+    last_sentence: Option<(usize, usize)>,
 }
 
 /// `None`: the rule does not apply in the sentence; `Some(covered)`: it does, and its `requires`
@@ -598,6 +599,18 @@ struct SentenceMemo {
 type SentenceContext = Option<Option<(usize, usize)>>;
 
 impl SentenceMemo {
+    /// Byte range of the sentence of `norm` containing byte `at`.
+    fn sentence(&mut self, norm: &str, at: usize) -> (usize, usize) {
+        match self.last_sentence {
+            Some((ss, se)) if ss <= at && at < se => (ss, se),
+            _ => {
+                let found = segment::sentence(norm, at);
+                self.last_sentence = Some(found);
+                found
+            }
+        }
+    }
+
     fn get_or_insert(
         &mut self,
         rule: u32,

@@ -9,7 +9,7 @@
 //!
 //! Every character of `norm` is a [`Unit`] that remembers the original byte range it came from.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -47,7 +47,9 @@ pub(crate) struct CChar {
 /// Unified Ideographs block (base and folded form), built once per checker.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Folds {
-    pub homophones: HashMap<char, char>,
+    /// A few dozen entries: an ordered map looks one up in a handful of comparisons, cheaper
+    /// than hashing (this runs for every CJK character when the checker is built).
+    pub homophones: BTreeMap<char, char>,
     /// For `U+4E00 + i`: (simplified, homophone-folded simplified). Empty until [`Folds::finish`].
     cjk: Vec<(char, char)>,
 }
@@ -64,6 +66,8 @@ pub(crate) struct Normalized {
     /// One entry per character of `compact`, with its byte offset in `compact`.
     pub cchars: Vec<CChar>,
     pub cbytes: Vec<u32>,
+    /// Folded character of the last compact character (for collapsing runs).
+    last_fold: Option<char>,
 }
 
 /// Characters dropped entirely: zero-width and format characters, variation selectors,
@@ -91,17 +95,69 @@ pub(crate) fn is_word_char(c: char) -> bool {
 
 /// Separators skipped by term matching. Never CJK punctuation, brackets or quotes, never `, ; : ? !`.
 fn is_separator(c: char) -> bool {
+    if c.is_ascii() {
+        return is_ascii_separator(c as u8);
+    }
     c.is_whitespace()
         || matches!(c,
-            '*' | '.' | '-' | '_' | '~' | '^' | '|' | '/' | '\\' | '+' | '=' | '#' | '%' | '&' | '`'
-            | '·' | '•' | '‧' | '∙' | '・' | '°' | '×' | '¤' | '§' | '¦' | '♡' | '♥' | '☆' | '★'
+            '·' | '•' | '‧' | '∙' | '・' | '°' | '×' | '¤' | '§' | '¦' | '♡' | '♥' | '☆' | '★'
             | '\u{2010}'..='\u{2015}' | '\u{2020}'..='\u{2027}' | '\u{2030}'..='\u{205E}'
             | '\u{2190}'..='\u{23FF}' | '\u{25A0}'..='\u{27BF}' | '\u{2B00}'..='\u{2BFF}'
             | '\u{1F000}'..='\u{1FAFF}')
 }
 
+/// The ASCII separators: whitespace and the symbols people put between letters.
+const fn is_ascii_separator(b: u8) -> bool {
+    matches!(
+        b,
+        b'\t'
+            ..=b'\r'
+                | b' '
+                | b'*'
+                | b'.'
+                | b'-'
+                | b'_'
+                | b'~'
+                | b'^'
+                | b'|'
+                | b'/'
+                | b'\\'
+                | b'+'
+                | b'='
+                | b'#'
+                | b'%'
+                | b'&'
+                | b'`'
+    )
+}
+
+/// What normalisation makes of one ASCII character (the common case, table-driven).
+#[derive(Debug, Clone, Copy)]
+struct AsciiClass {
+    base: u8,
+    fold: u8,
+    sep: bool,
+}
+
+/// [`AsciiClass`] of every ASCII byte: lower case, separator, leetspeak fold.
+static ASCII: [AsciiClass; 128] = {
+    let mut table = [AsciiClass { base: 0, fold: 0, sep: false }; 128];
+    let mut i = 0;
+    while i < 128 {
+        let base = (i as u8).to_ascii_lowercase();
+        let sep = is_ascii_separator(base);
+        let fold = match leet(base as char) {
+            Some(l) if !sep => l as u8,
+            _ => base,
+        };
+        table[i] = AsciiClass { base, fold, sep };
+        i += 1;
+    }
+    table
+};
+
 /// Leetspeak: the letter a digit or symbol stands for.
-fn leet(c: char) -> Option<char> {
+const fn leet(c: char) -> Option<char> {
     Some(match c {
         '0' => 'o',
         '1' | '!' => 'i',
@@ -184,10 +240,22 @@ impl Normalized {
             compact: String::with_capacity(text.len()),
             cchars: Vec::with_capacity(text.len()),
             cbytes: Vec::with_capacity(text.len()),
+            last_fold: None,
         };
-        for (i, c) in text.char_indices() {
-            let start = i as u32;
-            let end = (i + c.len_utf8()) as u32;
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii() {
+                // The common case for English: one byte, one unit, no decoding.
+                let a = ASCII[b as usize];
+                n.push(i as u32, i as u32 + 1, a.base as char, a.fold as char, a.sep);
+                i += 1;
+                continue;
+            }
+            let Some(c) = text[i..].chars().next() else { break };
+            let (start, end) = (i as u32, (i + c.len_utf8()) as u32);
+            i += c.len_utf8();
             if let Some(&(base, fold)) = folds.cjk.get((c as u32).wrapping_sub(CJK_FIRST) as usize) {
                 n.push(start, end, base, fold, false);
             } else {
@@ -201,7 +269,7 @@ impl Normalized {
         n
     }
 
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, start: u32, end: u32, base: char, fold: char, sep: bool) {
         let idx = self.units.len() as u32;
         self.units.push(Unit { start, end, norm: self.norm.len() as u32, base, fold, sep });
@@ -209,14 +277,15 @@ impl Normalized {
         if sep {
             return;
         }
-        if let Some(last) = self.cchars.last_mut() {
-            // collapse a run of one repeated Latin letter, never across a separator
-            if fold.is_ascii_alphabetic() && last.last + 1 == idx && self.units[last.first as usize].fold == fold {
+        // Collapse a run of one repeated Latin letter, never across a separator.
+        if fold.is_ascii_alphabetic() && self.last_fold == Some(fold) {
+            if let Some(last) = self.cchars.last_mut().filter(|last| last.last + 1 == idx) {
                 last.last = idx;
                 last.count += 1;
                 return;
             }
         }
+        self.last_fold = Some(fold);
         self.cbytes.push(self.compact.len() as u32);
         self.compact.push(fold);
         self.cchars.push(CChar { first: idx, last: idx, count: 1 });
@@ -277,6 +346,19 @@ mod tests {
         let u = n.cchars.iter().find(|c| c.count == 4).expect("collapsed run");
         let (s, e) = n.original_range(u.first as usize, u.last as usize);
         assert_eq!(&"f.u.c.k sh1t 煞笔 fuuuuck"[s..e], "uuuu");
+    }
+
+    #[test]
+    fn ascii_table_agrees_with_the_character_rules() {
+        for b in 0u8..128 {
+            let c = b as char;
+            let base = c.to_ascii_lowercase();
+            let sep = base.is_whitespace() || "*.-_~^|/\\+=#%&`".contains(base);
+            let fold = if sep { base } else { leet(base).unwrap_or(base) };
+            let a = ASCII[b as usize];
+            assert_eq!((a.base as char, a.fold as char, a.sep), (base, fold, sep), "byte {b:#04x}");
+            assert_eq!(is_separator(base), sep, "byte {b:#04x}");
+        }
     }
 
     #[test]
