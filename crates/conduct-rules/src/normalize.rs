@@ -26,8 +26,6 @@ pub(crate) struct Unit {
     pub norm: u32,
     /// The normalised character (width-folded, lower-case, simplified).
     pub base: char,
-    /// `base` with leetspeak and homophones folded (equal to `base` for most characters).
-    pub fold: char,
     /// Skipped by term matching (whitespace, symbols, emoji).
     pub sep: bool,
 }
@@ -272,7 +270,7 @@ impl Normalized {
     #[inline(always)]
     fn push(&mut self, start: u32, end: u32, base: char, fold: char, sep: bool) {
         let idx = self.units.len() as u32;
-        self.units.push(Unit { start, end, norm: self.norm.len() as u32, base, fold, sep });
+        self.units.push(Unit { start, end, norm: self.norm.len() as u32, base, sep });
         self.norm.push(base);
         if sep {
             return;
