@@ -1,7 +1,7 @@
 //! Generates, into `OUT_DIR`:
 //!
 //! * the Traditional → Simplified character table from OpenCC's `TSCharacters.txt` (vendored under
-//!   `data/opencc/`, Apache-2.0) as a sorted array searched at run time;
+//!   `data/opencc/`, Apache-2.0), sorted and delta-encoded (`src/table.rs` decodes it);
 //! * the NFKC form of single characters and the combining-mark ranges (from the
 //!   unicode-normalization crate), the only parts of Unicode normalisation the engine uses;
 //! * the list of built-in packs (`packs/*.toml`). With the `toml` feature (default) they are
@@ -26,9 +26,8 @@ fn nfkc_table() {
     use unicode_normalization::char::is_combining_mark;
     use unicode_normalization::UnicodeNormalization;
 
-    let mut map = String::new();
+    let mut map: Vec<(u32, u32)> = Vec::new();
     let mut long = String::new();
-    let mut entries = 0;
     let mut marks = String::new();
     let mut mark_ranges = 0;
     let mut mark_start: Option<u32> = None;
@@ -59,19 +58,53 @@ fn nfkc_table() {
                 v
             }
         };
-        writeln!(map, "    ({u:#x}, {value:#x}),").unwrap();
-        entries += 1;
+        map.push((u, value));
     }
+    let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    fs::write(Path::new(&out_dir).join("nfkc.bin"), encode_pairs(&map)).expect("OUT_DIR is writable");
     let mut out = String::new();
-    out.push_str("/// NFKC of single characters, sorted: (character, the character it becomes, or for a longer\n");
-    out.push_str("/// result `LONG | offset << 8 | length` in bytes of [`NFKC_LONG`]).\n");
-    writeln!(out, "pub(crate) static NFKC: [(u32, u32); {entries}] = [\n{map}];").unwrap();
-    out.push_str("/// The results of more than one character.\n");
+    out.push_str("/// The NFKC results of more than one character.\n");
     writeln!(out, "pub(crate) static NFKC_LONG: &str = {long:?};").unwrap();
     out.push_str("/// Combining marks (General_Category M), as sorted inclusive ranges.\n");
     writeln!(out, "pub(crate) static COMBINING_MARKS: [(u32, u32); {mark_ranges}] = [\n{marks}];").unwrap();
-    let dest = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("nfkc_table.rs");
-    fs::write(dest, out).expect("OUT_DIR is writable");
+    fs::write(Path::new(&out_dir).join("nfkc_table.rs"), out).expect("OUT_DIR is writable");
+}
+
+/// Appends `n` as a LEB128 varint.
+fn varint(out: &mut Vec<u8>, mut n: u32) {
+    loop {
+        let low = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(low);
+            return;
+        }
+        out.push(low | 0x80);
+    }
+}
+
+/// Encodes pairs sorted by key for `src/table.rs`: the count, then per pair the key's distance
+/// from the previous key and a value code — 0 and then the value without its `LONG` bit for a
+/// long value, else 1 + the zigzag-encoded distance from the previous (non-long) value.
+fn encode_pairs(pairs: &[(u32, u32)]) -> Vec<u8> {
+    const LONG: u32 = 0x8000_0000;
+    let mut out = Vec::new();
+    varint(&mut out, pairs.len() as u32);
+    let (mut key, mut value) = (0u32, 0u32);
+    for &(k, v) in pairs {
+        assert!(k >= key, "pairs are sorted by key");
+        varint(&mut out, k - key);
+        key = k;
+        if v & LONG != 0 {
+            varint(&mut out, 0);
+            varint(&mut out, v & !LONG);
+        } else {
+            let delta = i64::from(v) - i64::from(value);
+            varint(&mut out, (((delta << 1) ^ (delta >> 63)) as u32) + 1);
+            value = v;
+        }
+    }
+    out
 }
 
 /// Lists `packs/*.toml` so that adding a pack file needs no code change.
@@ -153,12 +186,6 @@ fn t2s_table() {
     }
     pairs.sort_unstable();
     pairs.dedup_by_key(|p| p.0);
-    let mut out = String::from("/// Traditional → Simplified, one character to one character, sorted by key.\n");
-    writeln!(out, "pub(crate) static T2S: [(u32, u32); {}] = [", pairs.len()).unwrap();
-    for (k, v) in &pairs {
-        writeln!(out, "    ({k:#x}, {v:#x}),").unwrap();
-    }
-    out.push_str("];\n");
-    let dest = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("t2s_table.rs");
-    fs::write(dest, out).expect("OUT_DIR is writable");
+    let dest = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("t2s.bin");
+    fs::write(dest, encode_pairs(&pairs)).expect("OUT_DIR is writable");
 }

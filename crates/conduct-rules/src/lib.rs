@@ -43,6 +43,7 @@ mod regexes;
 mod rule;
 mod segment;
 mod t2s;
+mod table;
 mod terms;
 
 pub use checker::{parse_policy, Checker, CheckerBuilder, MAX_POLICY_TERMS};
