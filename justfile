@@ -14,10 +14,13 @@ test: lint test-rust wasm test-wasm extension test-e2e
 lint:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
+    cargo clippy -p conduct-rules --no-default-features --all-targets -- -D warnings
 
 # Rust unit, integration, doc and CLI tests
 test-rust:
     cargo test --workspace --no-fail-fast
+    # the engine as the wasm package builds it: JSON packs and policies, fewer regex features
+    cargo test -p conduct-rules --no-default-features --lib --tests
 
 # Build the wasm package (pinned wasm-bindgen CLI, npm binaryen's wasm-opt -Oz) into crates/conduct-wasm/pkg and extension/wasm
 wasm:

@@ -1,12 +1,110 @@
-//! Generates the Traditional → Simplified character table from OpenCC's `TSCharacters.txt`
-//! (vendored under `data/opencc/`, Apache-2.0) as a sorted array searched at run time.
+//! Generates, into `OUT_DIR`:
+//!
+//! * the Traditional → Simplified character table from OpenCC's `TSCharacters.txt` (vendored under
+//!   `data/opencc/`, Apache-2.0), sorted and delta-encoded (`src/table.rs` decodes it);
+//! * the NFKC form of single characters and the combining-mark ranges (from the
+//!   unicode-normalization crate), the only parts of Unicode normalisation the engine uses;
+//! * the list of built-in packs (`packs/*.toml`). With the `toml` feature (default) they are
+//!   embedded as written. Without it (the wasm build) they are embedded as converted here to
+//!   minified JSON without what only the tests and docs read (the `flag`/`allow` examples,
+//!   comments), so the engine needs no TOML parser at run time and the module carries less data.
+//!   `precompiled.rs` always lists the converted forms, for the tests that compare both.
 
 use std::fmt::Write as _;
 use std::{env, fs, path::Path};
 
 fn main() {
     t2s_table();
+    nfkc_table();
     pack_list();
+}
+
+/// The NFKC form of every character that NFKC changes, taken alone, and the ranges of combining
+/// marks, from the unicode-normalization crate: the normaliser needs only these, and they are a
+/// fraction of the crate's composition and decomposition tables.
+fn nfkc_table() {
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
+
+    let mut map: Vec<(u32, u32)> = Vec::new();
+    let mut long = String::new();
+    let mut marks = String::new();
+    let mut mark_ranges = 0;
+    let mut mark_start: Option<u32> = None;
+    for u in 0..=0x11_0000u32 {
+        let c = char::from_u32(u);
+        let is_mark = c.is_some_and(is_combining_mark);
+        match (is_mark, mark_start) {
+            (true, None) => mark_start = Some(u),
+            (false, Some(start)) => {
+                writeln!(marks, "    ({start:#x}, {:#x}),", u - 1).unwrap();
+                mark_ranges += 1;
+                mark_start = None;
+            }
+            _ => {}
+        }
+        let Some(c) = c else { continue };
+        let n: String = std::iter::once(c).nfkc().collect();
+        if n == c.to_string() {
+            continue;
+        }
+        let mut chars = n.chars();
+        let value = match (chars.next(), chars.next()) {
+            (Some(one), None) => one as u32,
+            _ => {
+                assert!(n.len() < 0x100 && long.len() < 0x80_0000, "NFKC of {c:?} does not fit the encoding");
+                let v = 0x8000_0000 | (long.len() as u32) << 8 | n.len() as u32;
+                long.push_str(&n);
+                v
+            }
+        };
+        map.push((u, value));
+    }
+    let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    fs::write(Path::new(&out_dir).join("nfkc.bin"), encode_pairs(&map)).expect("OUT_DIR is writable");
+    let mut out = String::new();
+    out.push_str("/// The NFKC results of more than one character.\n");
+    writeln!(out, "pub(crate) static NFKC_LONG: &str = {long:?};").unwrap();
+    out.push_str("/// Combining marks (General_Category M), as sorted inclusive ranges.\n");
+    writeln!(out, "pub(crate) static COMBINING_MARKS: [(u32, u32); {mark_ranges}] = [\n{marks}];").unwrap();
+    fs::write(Path::new(&out_dir).join("nfkc_table.rs"), out).expect("OUT_DIR is writable");
+}
+
+/// Appends `n` as a LEB128 varint.
+fn varint(out: &mut Vec<u8>, mut n: u32) {
+    loop {
+        let low = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(low);
+            return;
+        }
+        out.push(low | 0x80);
+    }
+}
+
+/// Encodes pairs sorted by key for `src/table.rs`: the count, then per pair the key's distance
+/// from the previous key and a value code — 0 and then the value without its `LONG` bit for a
+/// long value, else 1 + the zigzag-encoded distance from the previous (non-long) value.
+fn encode_pairs(pairs: &[(u32, u32)]) -> Vec<u8> {
+    const LONG: u32 = 0x8000_0000;
+    let mut out = Vec::new();
+    varint(&mut out, pairs.len() as u32);
+    let (mut key, mut value) = (0u32, 0u32);
+    for &(k, v) in pairs {
+        assert!(k >= key, "pairs are sorted by key");
+        varint(&mut out, k - key);
+        key = k;
+        if v & LONG != 0 {
+            varint(&mut out, 0);
+            varint(&mut out, v & !LONG);
+        } else {
+            let delta = i64::from(v) - i64::from(value);
+            varint(&mut out, (((delta << 1) ^ (delta >> 63)) as u32) + 1);
+            value = v;
+        }
+    }
+    out
 }
 
 /// Lists `packs/*.toml` so that adding a pack file needs no code change.
@@ -21,23 +119,48 @@ fn pack_list() {
         })
         .unwrap_or_default();
     files.sort();
-    let mut out = String::new();
-    out.push_str("/// The built-in rule packs: (file name, contents).\n");
-    out.push_str("pub(crate) static BUILTIN_PACKS: &[(&str, &str)] = &[\n");
-    for f in files.iter().filter(|f| *f != "folds.toml") {
+    let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    let toml_feature = env::var_os("CARGO_FEATURE_TOML").is_some();
+    let include = |dir: &str, f: &str| format!("include_str!(concat!(env!(\"{dir}\"), \"/{f}\"))");
+    // (file name, what packs.rs embeds, the precompiled JSON) for each pack, folds.toml last.
+    let mut packs = Vec::new();
+    for f in files.iter().filter(|f| *f != "folds.toml").chain(files.iter().filter(|f| *f == "folds.toml")) {
         println!("cargo:rerun-if-changed=packs/{f}");
-        writeln!(out, "    (\"packs/{f}\", include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/packs/{f}\"))),")
-            .unwrap();
+        let json = f.replace(".toml", ".json");
+        fs::write(Path::new(&out_dir).join(&json), precompile(&format!("packs/{f}"))).expect("OUT_DIR is writable");
+        let json = include("OUT_DIR", &json);
+        let embedded = if toml_feature { include("CARGO_MANIFEST_DIR", &format!("packs/{f}")) } else { json.clone() };
+        packs.push((f.as_str(), embedded, json));
     }
-    out.push_str("];\n/// The homophone table.\n");
-    if files.iter().any(|f| f == "folds.toml") {
-        println!("cargo:rerun-if-changed=packs/folds.toml");
-        out.push_str("pub(crate) static FOLDS: &str = include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/packs/folds.toml\"));\n");
-    } else {
-        out.push_str("pub(crate) static FOLDS: &str = \"\";\n");
+    let folds = packs.iter().position(|p| p.0 == "folds.toml").map(|i| packs.remove(i));
+    // packs.rs: what the engine embeds; precompiled.rs: the JSON forms, for the tests comparing them.
+    for (name, embedded) in [("packs.rs", true), ("precompiled.rs", false)] {
+        let pick = |p: &(&str, String, String)| if embedded { p.1.clone() } else { p.2.clone() };
+        let mut out = String::new();
+        out.push_str("/// The built-in rule packs: (file name, contents).\n");
+        out.push_str("pub(crate) static BUILTIN_PACKS: &[(&str, &str)] = &[\n");
+        for p in &packs {
+            writeln!(out, "    (\"packs/{}\", {}),", p.0, pick(p)).unwrap();
+        }
+        out.push_str("];\n/// The homophone table.\n");
+        let folds = folds.as_ref().map_or_else(|| "\"{}\"".to_string(), pick);
+        writeln!(out, "pub(crate) static FOLDS: &str = {folds};").unwrap();
+        fs::write(Path::new(&out_dir).join(name), out).expect("OUT_DIR is writable");
     }
-    let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("packs.rs");
-    fs::write(dest, out).expect("OUT_DIR is writable");
+}
+
+/// Converts a pack (or `folds.toml`) to minified JSON, dropping each rule's `flag` and `allow`
+/// examples. A pack that is not valid TOML fails the build with its parser's message.
+fn precompile(path: &str) -> String {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut doc: toml::Table = text.parse().unwrap_or_else(|e| panic!("{path}: {e}"));
+    if let Some(toml::Value::Array(rules)) = doc.get_mut("rule") {
+        for rule in rules.iter_mut().filter_map(toml::Value::as_table_mut) {
+            rule.remove("flag");
+            rule.remove("allow");
+        }
+    }
+    serde_json::to_string(&doc).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 fn t2s_table() {
@@ -63,12 +186,6 @@ fn t2s_table() {
     }
     pairs.sort_unstable();
     pairs.dedup_by_key(|p| p.0);
-    let mut out = String::from("/// Traditional → Simplified, one character to one character, sorted by key.\n");
-    writeln!(out, "pub(crate) static T2S: [(u32, u32); {}] = [", pairs.len()).unwrap();
-    for (k, v) in &pairs {
-        writeln!(out, "    ({k:#x}, {v:#x}),").unwrap();
-    }
-    out.push_str("];\n");
-    let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("t2s_table.rs");
-    fs::write(dest, out).expect("OUT_DIR is writable");
+    let dest = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("t2s.bin");
+    fs::write(dest, encode_pairs(&pairs)).expect("OUT_DIR is writable");
 }

@@ -1,7 +1,7 @@
 // The wasm package's JS API, as the extension uses it. Run: `just wasm && node --test tests/wasm/`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { wasm, PKG } from './pkg.mjs';
 
 const { Checker, version } = wasm;
@@ -120,13 +120,29 @@ test('a lone surrogate does not shift offsets', () => {
   for (const d of checker.check(inside)) assert.equal(inside.slice(d.start, d.end), d.text);
 });
 
+/** A one-line JSON policy adding one rule whose `requires` is `pattern`. */
+function policyRule(pattern) {
+  return JSON.stringify({
+    version: 1,
+    rule: [{
+      id: 'disclosure.codename', category: 'disclosure', severity: 'warning', message: { zh: '代号', en: 'codename' },
+      norm: 'n', terms: ['codename'], requires: [pattern],
+    }],
+  });
+}
+
 test('a bad policy throws an Error with a located one-line message', () => {
   const cases = [
-    ['version = 1\n[rules."commitment.guarantees"]\nenabled = false\n', /^policy:2:\d+: key `rules\.commitment\.guarantees`: unknown rule `commitment\.guarantees`/],
-    ['version = 1\n[categories]\ndisclosure = { enabled = "no" }\n', /^policy:3:\d+: /],
-    ['version = 1\nallow = [\n', /^policy:\d+:\d+: /],
+    ['{"version": 1,\n "rules": {"commitment.guarantees": {"enabled": false}}}', /^policy:2:\d+: key `rules\.commitment\.guarantees`: unknown rule `commitment\.guarantees`/],
+    ['{"version": 1,\n "categories": {\n  "disclosure": {"enabled": "no"}}}', /^policy:3:\d+: key `categories\.disclosure\.enabled`: invalid type/],
+    ['{"version": 1,\n "allow": [\n', /^policy:\d+:\d+: /],
     ['{"version": 1, "rules": {"nope.nope": {"enabled": false}}}', /^policy:1:\d+: .*unknown rule `nope\.nope`/],
-    ['version = 2\n', /^policy:1:1: key `version`: unsupported policy version 2/],
+    ['{"version": 2}', /^policy:1:\d+: key `version`: unsupported policy version 2/],
+    // The wasm build reads JSON only (the extension sends JSON); TOML is a located, typed error.
+    ['version = 1\n[categories]\ndisclosure = { enabled = false }\n', /^policy:1:1: this build reads JSON only/],
+    // Nor does it have the regex crate's Unicode category and case-folding tables (docs/policy.md).
+    [policyRule('\\p{L}+'), /^policy:1:\d+: key `rule\[0\]\.requires\[0\]`: invalid regex: .*Unicode/],
+    [policyRule('(?i)codename'), /^policy:1:\d+: key `rule\[0\]\.requires\[0\]`: invalid regex: .*Unicode/],
   ];
   for (const [policy, re] of cases) {
     assert.throws(() => new Checker(policy), (e) => {
@@ -138,23 +154,27 @@ test('a bad policy throws an Error with a located one-line message', () => {
   }
 });
 
-test('a policy (TOML or JSON) changes the findings', () => {
+test('a (JSON) policy changes the findings', () => {
   const text = '这个傻逼系统又挂了。Our internal price is 5000 yuan.';
   assert.ok(checker.check(text).some((d) => d.category === 'disclosure'));
-  const toml = new Checker('version = 1\n[categories]\ndisclosure = { enabled = false }\n');
-  assert.ok(!toml.check(text).some((d) => d.category === 'disclosure'));
-  assert.ok(toml.check(text).some((d) => d.category === 'disrespect'));
-  const json = new Checker('{"version": 1, "allow": ["傻逼系统"]}');
-  assert.ok(!json.check(text).some((d) => d.category === 'disrespect'));
-  const extra = new Checker('version = 1\n[[terms]]\nrule = "disrespect.insult"\nadd = ["muppet"]\n');
+  const off = new Checker('{"version": 1, "categories": {"disclosure": {"enabled": false}}}');
+  assert.ok(!off.check(text).some((d) => d.category === 'disclosure'));
+  assert.ok(off.check(text).some((d) => d.category === 'disrespect'));
+  const allow = new Checker('{"version": 1, "allow": ["傻逼系统"]}');
+  assert.ok(!allow.check(text).some((d) => d.category === 'disrespect'));
+  const extra = new Checker('{"version": 1, "terms": [{"rule": "disrespect.insult", "add": ["muppet"]}]}');
+  const rule = new Checker(policyRule('[a-z]+\\s\\d+|项目[\\x{4e00}-\\x{9fff}]'));
+  assert.deepEqual(rule.check('The codename 42 ships.').map((d) => d.rule), ['disclosure.codename']);
+  assert.deepEqual(rule.check('The codename ships.'), []);
+  rule.free();
   assert.deepEqual(extra.check('you muppet').map((d) => d.text), ['muppet']);
   assert.equal(extra.explain('disrespect.insult').enabled, true);
-  assert.equal(toml.explain('disclosure.price').enabled, false);
+  assert.equal(off.explain('disclosure.price').enabled, false);
   // No policy / blank policy = defaults.
   for (const c of [new Checker(undefined), new Checker(null), new Checker(''), new Checker('  \n')]) {
     assert.deepEqual(c.check(text), checker.check(text));
   }
-  for (const c of [toml, json, extra]) c.free();
+  for (const c of [off, allow, extra]) c.free();
 });
 
 test('rules() lists every rule; explain() returns one or undefined', () => {
@@ -168,6 +188,8 @@ test('rules() lists every rule; explain() returns one or undefined', () => {
     assert.ok(CATEGORIES.includes(r.category) && SEVERITIES.includes(r.severity));
     assert.ok(r.id.startsWith(r.category + '.'));
     assert.equal(r.enabled, true);
+    // The wasm build leaves the packs' examples out of the module (see below).
+    assert.deepEqual([r.flag, r.allow], [[], []]);
     assert.ok(!ids.has(r.id));
     ids.add(r.id);
     assert.deepEqual(checker.explain(r.id), r);
@@ -177,11 +199,40 @@ test('rules() lists every rule; explain() returns one or undefined', () => {
   assert.equal(checker.explain(''), undefined);
 });
 
+/**
+ * The built-in packs' `flag` examples by rule id, read from the pack files: the wasm build leaves
+ * the examples out of the module. Reads only what the packs use of TOML for them: `[[rule]]`
+ * blocks with `id = "…"` and a multi-line `flag = [ … ]` array of "basic" or 'literal' strings.
+ */
+function packFlagExamples() {
+  const dir = new URL('../../crates/conduct-rules/packs/', import.meta.url);
+  const examples = new Map();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.toml') && f !== 'folds.toml')) {
+    const text = readFileSync(new URL(file, dir), 'utf8');
+    for (const block of text.split(/^\[\[rule\]\][ \t]*$/m).slice(1)) {
+      const id = block.match(/^id = "([^"]+)"/m)?.[1];
+      const body = block.match(/^flag = \[\r?\n([\s\S]*?)^\]/m)?.[1] ?? '';
+      const strings = [];
+      for (const m of body.matchAll(/"((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'|#[^\n]*/g)) {
+        if (m[1] !== undefined) strings.push(JSON.parse(`"${m[1]}"`));
+        else if (m[2] !== undefined) strings.push(m[2]);
+      }
+      assert.ok(id, `a [[rule]] without an id in ${file}`);
+      examples.set(id, strings);
+    }
+  }
+  return examples;
+}
+
 test("every rule's own flag examples are flagged through the wasm, with exact spans", () => {
+  const examples = packFlagExamples();
+  const rules = checker.rules();
+  assert.deepEqual([...examples.keys()].sort(), rules.map((r) => r.id).sort(), 'the packs list the wasm rules');
   // Overlapping findings of one category are merged into one (the engine's default), so the
   // finding may carry another rule id of the same category.
-  for (const r of checker.rules()) {
-    for (const example of r.flag) {
+  for (const r of rules) {
+    assert.ok(examples.get(r.id).length > 0, `${r.id} has flag examples`);
+    for (const example of examples.get(r.id)) {
       const found = checker.check(example);
       assert.ok(found.some((d) => d.category === r.category), `${r.id} on ${example}: ${JSON.stringify(found)}`);
       assertSpans(example, found);

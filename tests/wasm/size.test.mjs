@@ -1,24 +1,30 @@
-// Size of the shipped module (deterministic for a given source).
+// Size of the shipped module (deterministic for a given source), gzip -9 as a server would send it.
 //
-// The issue's budget is 300 KB gzipped; we are not there (see BENCHMARKS.md for the breakdown:
-// regex and its Unicode tables, NFKC tables, the TOML/JSON policy parser, ~90 KB of embedded rule
-// packs). This test guards the current size against regressions with a ceiling, and prints how
-// far the module is from the 300 KB target, so the miss stays visible in every run.
+// The budget is 300 KB gzipped. CEILING_GZIP is what the test enforces: the budget itself once the
+// module fits it; until then a ceiling just above the size reached, so that growth fails here
+// while the distance to the budget is printed on every run. The budget is missed: 401,847 bytes
+// gzip -9 (982,645 raw) on 2026-11-27 after the size work (JSON-only engine build with precompiled
+// packs, no toml/serde_path_to_error, own NFKC tables, fewer regex features); what is left is
+// mostly the regex and aho-corasick code, core/alloc, the packs' own data (~77 KB gzipped) and the
+// normalisation tables (see BENCHMARKS.md). Lower the ceiling when the module shrinks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { WASM } from './pkg.mjs';
 
-const TARGET_GZIP = 300 * 1024;
-const CEILING_GZIP = 720 * 1024;
+const BUDGET_GZIP = 300 * 1024;
+const CEILING_GZIP = 400 * 1024;
 
-test('the wasm module stays under its size ceiling (gzip -9)', () => {
+test('the wasm module stays within its size ceiling (gzip -9)', () => {
   const raw = readFileSync(WASM);
   const gz = gzipSync(raw, { level: 9 }).length;
-  const over = gz > TARGET_GZIP ? `, ${gz - TARGET_GZIP} bytes over the ${TARGET_GZIP}-byte target` : '';
-  console.log(`conduct_wasm_bg.wasm: ${raw.length} bytes raw, ${gz} bytes gzip -9${over}`);
-  assert.ok(gz <= CEILING_GZIP, `${gz} bytes gzipped exceeds the ceiling of ${CEILING_GZIP} bytes`);
+  const budget = gz > BUDGET_GZIP
+    ? `${gz - BUDGET_GZIP} bytes over the ${BUDGET_GZIP}-byte budget`
+    : `${BUDGET_GZIP - gz} bytes under the ${BUDGET_GZIP}-byte budget`;
+  console.log(`conduct_wasm_bg.wasm: ${raw.length} bytes raw, ${gz} bytes gzip -9 (${budget})`);
+  assert.ok(CEILING_GZIP >= BUDGET_GZIP, 'the ceiling is never below the budget');
+  assert.ok(gz <= CEILING_GZIP, `${gz} bytes gzipped exceeds the ceiling of ${CEILING_GZIP} bytes (${budget})`);
 });
 
 test('the extension has the same module', () => {

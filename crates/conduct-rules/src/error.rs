@@ -22,6 +22,9 @@ pub enum ErrorKind {
     UnknownRule,
     /// A policy or pack exceeds a size limit (number of terms, term length, file size).
     TooLarge,
+    /// The text is in a format this build does not read: TOML when the crate is built without its
+    /// `toml` feature (as the wasm package is), which reads JSON only.
+    UnsupportedFormat,
 }
 
 /// An error in a rule pack or policy, located by file, line, column and key.

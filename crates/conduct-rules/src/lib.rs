@@ -22,6 +22,13 @@
 //! assert_eq!(d.severity, Severity::Error);
 //! # Ok::<(), conduct_rules::Error>(())
 //! ```
+//!
+//! ## Features
+//!
+//! * `toml` (default): packs and policies in TOML as well as JSON. Without it (as the wasm
+//!   package is built, to stay small) policies and extra packs are read as JSON only — TOML is an
+//!   [`ErrorKind::UnsupportedFormat`] error — and `build.rs` embeds the built-in packs as minified
+//!   JSON without their `flag`/`allow` examples ([`RuleInfo::flag`] is then empty).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -30,11 +37,13 @@ mod checker;
 mod diagnostic;
 mod error;
 mod model;
+mod nfkc;
 mod normalize;
 mod regexes;
 mod rule;
 mod segment;
 mod t2s;
+mod table;
 mod terms;
 
 pub use checker::{parse_policy, Checker, CheckerBuilder, MAX_POLICY_TERMS};

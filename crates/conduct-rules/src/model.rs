@@ -1,5 +1,5 @@
 //! The data model of rule packs and policies, as written in TOML or JSON (see `docs/pack-format.md`
-//! and `docs/policy.md`), and their located parsing.
+//! and `docs/policy.md`), and their located parsing (JSON only without the `toml` feature).
 
 use std::collections::BTreeMap;
 
@@ -302,6 +302,9 @@ pub const MAX_SOURCE_BYTES: usize = 16 * 1024 * 1024;
 
 /// Parses TOML or JSON (JSON when the first non-blank character is `{`) into `T`,
 /// with errors located by line, column and key path.
+///
+/// Without the `toml` feature only JSON is read; other text is an
+/// [`ErrorKind::UnsupportedFormat`] error.
 pub(crate) fn parse_located<T: serde::de::DeserializeOwned>(source: &str, file: &str) -> Result<T, Error> {
     if source.len() > MAX_SOURCE_BYTES {
         return Err(Error::new(
@@ -312,31 +315,55 @@ pub(crate) fn parse_located<T: serde::de::DeserializeOwned>(source: &str, file: 
     }
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     if source.trim_start().starts_with('{') {
-        let mut de = serde_json::Deserializer::from_str(source);
-        let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
-        let value = result.map_err(|e| {
-            let key = e.path().to_string();
-            let inner = e.into_inner();
-            let kind = if inner.is_syntax() || inner.is_eof() { ErrorKind::Syntax } else { ErrorKind::Schema };
-            let mut err = Error::new(kind, file, strip_json_location(&inner.to_string())).with_key(key);
-            if inner.line() > 0 {
-                let offset = offset_of_line_column(source, inner.line(), inner.column());
-                err = err.at_offset(source, offset);
-            }
-            err
-        })?;
-        de.end().map_err(|e| Error::new(ErrorKind::Syntax, file, strip_json_location(&e.to_string())))?;
-        Ok(value)
+        parse_json(source, file)
     } else {
-        let de = toml::Deserializer::parse(source).map_err(|e| toml_error(source, file, e, String::new()))?;
-        let result: Result<T, _> = serde_path_to_error::deserialize(de);
-        result.map_err(|e| {
-            let key = e.path().to_string();
-            toml_error(source, file, e.into_inner(), key)
-        })
+        parse_toml(source, file)
     }
 }
 
+/// JSON, located by serde_json's line and column; the key path is read from the text before
+/// that position ([`json_path_at`]), which costs far less code than tracking it while
+/// deserialising.
+fn parse_json<T: serde::de::DeserializeOwned>(source: &str, file: &str) -> Result<T, Error> {
+    let located = |e: serde_json::Error, kind: ErrorKind| {
+        let mut err = Error::new(kind, file, strip_json_location(&e.to_string()));
+        if e.line() > 0 {
+            let offset = offset_of_line_column(source, e.line(), e.column());
+            err = err.with_key(json_path_at(source, offset)).at_offset(source, offset);
+        }
+        err
+    };
+    let mut de = serde_json::Deserializer::from_str(source);
+    let value = T::deserialize(&mut de).map_err(|e| {
+        let kind = if e.is_syntax() || e.is_eof() { ErrorKind::Syntax } else { ErrorKind::Schema };
+        located(e, kind)
+    })?;
+    de.end().map_err(|e| located(e, ErrorKind::Syntax))?;
+    Ok(value)
+}
+
+#[cfg(feature = "toml")]
+fn parse_toml<T: serde::de::DeserializeOwned>(source: &str, file: &str) -> Result<T, Error> {
+    let de = toml::Deserializer::parse(source).map_err(|e| toml_error(source, file, e, String::new()))?;
+    let result: Result<T, _> = serde_path_to_error::deserialize(de);
+    result.map_err(|e| {
+        let key = e.path().to_string();
+        toml_error(source, file, e.into_inner(), key)
+    })
+}
+
+#[cfg(not(feature = "toml"))]
+fn parse_toml<T>(source: &str, file: &str) -> Result<T, Error> {
+    let offset = source.len() - source.trim_start().len();
+    Err(Error::new(
+        ErrorKind::UnsupportedFormat,
+        file,
+        "this build reads JSON only (a JSON object starting with `{`); TOML needs the `toml` feature",
+    )
+    .at_offset(source, offset))
+}
+
+#[cfg(feature = "toml")]
 fn toml_error(source: &str, file: &str, e: toml::de::Error, key: String) -> Error {
     // Without a key path the parser itself failed; with one, a value had the wrong shape.
     let kind = if key.is_empty() { ErrorKind::Syntax } else { ErrorKind::Schema };
@@ -345,6 +372,69 @@ fn toml_error(source: &str, file: &str, e: toml::de::Error, key: String) -> Erro
         err = err.at_offset(source, span.start);
     }
     err
+}
+
+/// The key path (`rules.x.severity`, `rule[2].terms[0]`) of the JSON value being read when the
+/// character at byte `offset` was (serde_json's error position): a scan of the text up to it that
+/// tracks the open objects (with their current key) and arrays (with their current index). Empty
+/// at the top level.
+fn json_path_at(source: &str, offset: usize) -> String {
+    enum Frame {
+        Object(Option<String>),
+        Array(usize),
+    }
+    let bytes = source.as_bytes();
+    let end = offset.saturating_add(1).min(bytes.len());
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut expect_key = false;
+    let mut i = 0;
+    while i < end {
+        match bytes[i] {
+            b'{' => {
+                stack.push(Frame::Object(None));
+                expect_key = true;
+            }
+            b'[' => stack.push(Frame::Array(0)),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Array(n)) => *n += 1,
+                Some(Frame::Object(_)) => expect_key = true,
+                None => {}
+            },
+            b'"' => {
+                let start = i + 1;
+                i = start;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                if expect_key {
+                    if let Some(Frame::Object(key)) = stack.last_mut() {
+                        let raw = source.get(start..i.min(bytes.len())).unwrap_or("");
+                        *key = Some(serde_json::from_str(&format!("\"{raw}\"")).unwrap_or_else(|_| raw.to_string()));
+                    }
+                }
+                expect_key = false;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut path = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object(Some(key)) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Frame::Object(None) => {}
+            Frame::Array(n) => path.push_str(&format!("[{n}]")),
+        }
+    }
+    path
 }
 
 /// serde_json appends " at line L column C"; the location is reported separately.
@@ -372,6 +462,7 @@ fn offset_of_line_column(source: &str, line: usize, column: usize) -> usize {
 mod tests {
     use super::*;
 
+    #[cfg(feature = "toml")]
     #[test]
     fn toml_unknown_key_is_located() {
         let src = "version = 1\n[rules.\"a.b\"]\nenabeld = true\n";
@@ -390,9 +481,121 @@ mod tests {
     }
 
     #[test]
+    fn json_key_paths_follow_objects_and_arrays() {
+        let src = r#"{"version": 1, "rules": {"a.b": {"severity": "fatal"}}}"#;
+        let err = parse_located::<Policy>(src, "p.json").unwrap_err();
+        assert_eq!(err.key(), Some("rules.a.b.severity"), "{err}");
+        let src = r#"{"version": 1, "terms": [{"rule": "x,{[\"", "add": []}, {"rule": "y", "add": ["b", 7]}]}"#;
+        let err = parse_located::<Policy>(src, "p.json").unwrap_err();
+        assert_eq!(err.key(), Some("terms[1].add[1]"), "{err}");
+        assert_eq!(err.kind(), &ErrorKind::Schema);
+        let err = parse_located::<Policy>("{\"version\": 1,\n \"allow\": [\"x\"", "p.json").unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::Syntax);
+        assert_eq!(err.line(), 2, "{err}");
+        let err = parse_located::<Policy>("{\"version\": 1} x", "p.json").unwrap_err();
+        assert_eq!((err.kind(), err.line()), (&ErrorKind::Syntax, 1), "{err}");
+    }
+
+    /// The key path read back from the text matches what serde_path_to_error tracks while
+    /// deserialising, for every kind of schema error in every place of a policy.
+    #[cfg(feature = "toml")]
+    #[test]
+    fn json_key_paths_match_serde_path_to_error() {
+        let cases = [
+            r#"{"version": "1"}"#,
+            r#"{"version": 1, "allow": 5}"#,
+            r#"{"version": 1, "allow": ["a", 5]}"#,
+            r#"{"version": 1, "categories": {"disclosure": {"enabled": "no"}}}"#,
+            r#"{"version": 1, "categories": {"disclosure": {"enabeld": true}}}"#,
+            r#"{"version": 1, "rules": {"a.b": {"severity": "fatal"}}}"#,
+            r#"{"version": 1, "rules": {"a.b": {"enabled": true}, "c.d": {"severity": 3}}}"#,
+            r#"{"version": 1, "terms": [{"rule": "x", "add": ["a"]}, {"rule": "y"}]}"#,
+            r#"{"version": 1, "terms": [{"rule": "x", "add": ["a", {}]}]}"#,
+            r#"{"version": 1, "guard": {"mode": "loud"}}"#,
+            r#"{"version": 1, "guard": {}}"#,
+            r#"{"version": 1, "sites": {"allow": [1]}}"#,
+            r#"{"version": 1, "locked": [[]]}"#,
+            r#"{"version": 1, "nope": 1}"#,
+            r#"{"allow": []}"#,
+            r#"{"version": 1, "rule": [{"id": "a.b", "category": "rude"}]}"#,
+            r#"{"version": 1, "rule": [{"id": "a.b", "category": "disrespect", "severity": "error",
+                "message": {"zh": "x", "en": "y", "fr": "z"}}]}"#,
+            r#"{"version": 1, "rule": [{"id": "a.b", "category": "disrespect", "severity": "error",
+                "message": {"zh": "x", "en": "y"}, "norm": "n", "terms": ["t"], "span": "word"}]}"#,
+            r#"{"version": 1, "rule": [{"id": "a.b", "category": "disrespect", "severity": "error",
+                "message": {"zh": "x", "en": "y"}, "norm": "n", "terms": ["t"], "fuzzy": "yes"}]}"#,
+            r#"{"version": 1, "rule": [{"id": "a\"b", "category": "disrespect", "severity": "error",
+                "message": {"zh": "x", "en": "y"}, "norm": "n", "terms": ["t"], "suggestions": {"zh": [1]}}]}"#,
+        ];
+        for src in cases {
+            let err = parse_located::<Policy>(src, "p.json").expect_err(src);
+            let mut de = serde_json::Deserializer::from_str(src);
+            let expected = serde_path_to_error::deserialize::<_, Policy>(&mut de).expect_err(src).path().to_string();
+            let expected = Some(expected.as_str()).filter(|k| *k != ".");
+            assert_eq!(err.key(), expected, "{src}: {err}");
+            assert!(err.line() > 0, "{src}: {err}");
+        }
+    }
+
+    #[cfg(feature = "toml")]
+    #[test]
     fn toml_syntax_error_is_located() {
         let err = parse_located::<Policy>("version = 1\nallow = [\n", "p.toml").unwrap_err();
         assert_eq!(err.kind(), &ErrorKind::Syntax);
         assert!(err.line() >= 2, "{err}");
+    }
+
+    /// The packs as the wasm build embeds them (converted to JSON by build.rs) hold the same rules
+    /// and check every example and the benchmark emails exactly as the TOML packs do.
+    #[cfg(feature = "toml")]
+    #[test]
+    fn precompiled_packs_check_like_the_toml_packs() {
+        mod precompiled {
+            include!(concat!(env!("OUT_DIR"), "/precompiled.rs"));
+        }
+        let toml = crate::Checker::new().expect("TOML packs build");
+        let mut builder = crate::CheckerBuilder::new().without_builtin_packs();
+        for (file, json) in precompiled::BUILTIN_PACKS {
+            assert!(json.starts_with('{') && !json.contains('\n'), "{file} is minified JSON");
+            builder = builder.pack(file, json);
+        }
+        let json = builder.build().expect("precompiled packs build");
+        json.warm_up().expect("every regex compiles");
+
+        let strip = |r: &crate::RuleInfo| {
+            let mut r = r.clone();
+            (r.flag, r.allow) = (Vec::new(), Vec::new());
+            serde_json::to_string(&r).expect("serialises")
+        };
+        let rules: Vec<String> = toml.rules().map(strip).collect();
+        assert_eq!(rules, json.rules().map(strip).collect::<Vec<_>>());
+        assert!(json.rules().all(|r| r.flag.is_empty() && r.allow.is_empty()), "examples are left out");
+
+        let folds = |source: &str| parse_located::<FoldsFile>(source, "folds").expect("folds parse").homophones;
+        assert_eq!(folds(crate::checker::FOLDS), folds(precompiled::FOLDS));
+        assert!(!folds(precompiled::FOLDS).is_empty());
+
+        let emails = [
+            include_str!("../benches/fixtures/email-zh.txt"),
+            include_str!("../benches/fixtures/email-en.txt"),
+            include_str!("../benches/fixtures/email-mixed.txt"),
+        ];
+        let options = crate::CheckOptions { keep_overlaps: true, ..Default::default() };
+        let texts = toml.rules().flat_map(|r| r.flag.iter().chain(&r.allow)).map(String::as_str);
+        let mut checked = 0;
+        for text in texts.chain(emails) {
+            assert_eq!(toml.check_with(text, &options), json.check_with(text, &options), "{text}");
+            checked += 1;
+        }
+        assert!(checked > 500, "{checked} texts");
+    }
+
+    #[cfg(not(feature = "toml"))]
+    #[test]
+    fn toml_is_a_typed_error_without_the_feature() {
+        let err = parse_located::<Policy>("\n  version = 1\n", "policy").unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::UnsupportedFormat);
+        assert_eq!((err.line(), err.column()), (2, 3));
+        assert!(err.to_string().starts_with("policy:2:3: this build reads JSON only"), "{err}");
     }
 }

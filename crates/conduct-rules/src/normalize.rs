@@ -11,9 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
-
+use crate::nfkc::{is_combining_mark, nfkc_char};
 use crate::t2s;
 
 /// One normalised character and where it came from.
@@ -185,7 +183,7 @@ fn normalize_char(c: char, mut emit: impl FnMut(char)) {
         emit(t2s::simplify(c));
     } else if is_invisible(c) {
     } else {
-        for n in std::iter::once(c).nfkc() {
+        nfkc_char(c, |n| {
             if n.is_ascii() {
                 emit(n.to_ascii_lowercase());
             } else {
@@ -195,7 +193,7 @@ fn normalize_char(c: char, mut emit: impl FnMut(char)) {
                     }
                 }
             }
-        }
+        });
     }
 }
 

@@ -33,9 +33,10 @@ pub struct RuleInfo {
     pub suggestions_zh: Arc<[String]>,
     /// Replacement suggestions in English.
     pub suggestions_en: Arc<[String]>,
-    /// Examples that must be flagged.
+    /// Examples that must be flagged (empty for built-in rules without the `toml` feature, which
+    /// embeds the packs without their examples).
     pub flag: Vec<String>,
-    /// Examples that must not be flagged.
+    /// Examples that must not be flagged (empty for built-in rules without the `toml` feature).
     pub allow: Vec<String>,
     /// Whether it is enabled (policy can turn rules and categories off).
     pub enabled: bool,

@@ -1,7 +1,11 @@
 //! Traditional → Simplified Chinese, one character at a time, from OpenCC's `TSCharacters`
 //! table (generated into `OUT_DIR` by `build.rs`).
 
-include!(concat!(env!("OUT_DIR"), "/t2s_table.rs"));
+use std::sync::LazyLock;
+
+/// Traditional → Simplified, one character to one character, sorted by key.
+pub(crate) static T2S: LazyLock<Vec<(u32, u32)>> =
+    LazyLock::new(|| crate::table::decode(include_bytes!(concat!(env!("OUT_DIR"), "/t2s.bin"))));
 
 /// The Simplified form of `c`, or `c` itself.
 #[inline]

@@ -1,5 +1,8 @@
 //! The context mechanisms (requires / unless_before / unless / exceptions) on a controlled pack.
 
+// The controlled pack is TOML (`support_pack.rs`).
+#![cfg(feature = "toml")]
+
 #[path = "support_pack.rs"]
 mod support;
 use support::{checker_with, flagged};

@@ -1,6 +1,9 @@
 //! Organisation policies: switches, extra terms, allow-phrases, approved commitments, extra
 //! rules, and located errors for bad ones.
 
+// The controlled pack and most policies are TOML (`support_pack.rs`).
+#![cfg(feature = "toml")]
+
 #[path = "support_pack.rs"]
 mod support;
 use conduct_rules::{CheckerBuilder, ErrorKind, Severity};

@@ -1,6 +1,9 @@
 //! Property tests (bounded, so CI runs them): span invariants on arbitrary text, and disguise
 //! robustness. `cargo fuzz` runs the same invariants unbounded (see fuzz/).
 
+// The controlled pack is TOML (`support_pack.rs`).
+#![cfg(feature = "toml")]
+
 #[path = "support_pack.rs"]
 mod support;
 

@@ -6,11 +6,15 @@
 //! ```js
 //! import { initSync, Checker, version } from './conduct_wasm.js';
 //! initSync({ module: wasmBytes });
-//! const checker = new Checker();            // or new Checker(policyTomlOrJson)
+//! const checker = new Checker();            // or new Checker(policyJson)
 //! for (const d of checker.check(text)) {    // spans in UTF-16 code units
 //!   console.log(d.rule, text.slice(d.start, d.end), d.message);
 //! }
 //! ```
+//!
+//! The engine is built without its `toml` feature: policies are JSON (what the extension sends),
+//! and the built-in packs are embedded precompiled, without their `flag`/`allow` examples, which
+//! keeps the module small.
 //!
 //! Findings cross the JS boundary through serde-wasm-bindgen (measured the cheapest of
 //! serde-wasm-bindgen, a JSON string + `JSON.parse` and hand-built js-sys objects; see
@@ -75,9 +79,9 @@ export interface RuleInfo {
   norm: string;
   suggestions_zh: string[];
   suggestions_en: string[];
-  /** Examples the rule must flag. */
+  /** Examples the rule must flag (empty for built-in rules: this package leaves the packs' examples out). */
   flag: string[];
-  /** Examples that must not be flagged. */
+  /** Examples that must not be flagged (empty for built-in rules, as `flag`). */
   allow: string[];
   /** False when the policy turned the rule (or its category) off. */
   enabled: boolean;
@@ -194,11 +198,12 @@ fn fix_replaced_texts(array: &JsValue, js_text: &JsString, findings: &[Finding])
 #[wasm_bindgen]
 impl Checker {
     /// A checker with the built-in packs and, when given (and not blank), the policy `policy`
-    /// (TOML, or JSON when it starts with `{`; see `docs/policy.md`).
+    /// in JSON (see `docs/policy.md`; this package does not read TOML policies).
     ///
     /// # Errors
     /// Throws a JS `Error` whose message is the engine's located one-line error, e.g.
-    /// `policy:3:1: key `rules.x`: unknown rule `x``.
+    /// `policy:3:1: key `rules.x`: unknown rule `x``, or `policy:1:1: this build reads JSON only …`
+    /// for a TOML policy.
     #[wasm_bindgen(constructor)]
     pub fn new(policy: Option<String>) -> Result<Checker, JsError> {
         let inner = match policy.as_deref().filter(|p| !p.trim().is_empty()) {

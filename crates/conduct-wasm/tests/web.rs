@@ -72,15 +72,26 @@ fn lone_surrogates_do_not_shift_offsets() {
     assert_eq!(d.start, 16);
 }
 
+fn policy_error(policy: &str) -> String {
+    let err = Checker::new(Some(policy.into())).err().expect("an error");
+    let err: js_sys::Error = JsValue::from(err).unchecked_into();
+    String::from(err.message())
+}
+
 #[wasm_bindgen_test]
 fn bad_policy_is_a_located_error() {
-    let err = Checker::new(Some("version = 1\n[rules.\"commitment.nope\"]\nenabled = false\n".into()))
-        .err()
-        .expect("an error");
-    let err: js_sys::Error = JsValue::from(err).unchecked_into();
-    let message = String::from(err.message());
+    let message = policy_error("{\"version\": 1,\n \"rules\": {\"commitment.nope\": {\"enabled\": false}}}");
     assert!(message.starts_with("policy:2:"), "{message}");
     assert!(message.contains("unknown rule `commitment.nope`"), "{message}");
+    let message = policy_error("{\"version\": 1,\n \"categories\": {\"disclosure\": {\"enabled\": \"no\"}}}");
+    assert!(message.starts_with("policy:2:"), "{message}");
+    assert!(message.contains("key `categories.disclosure.enabled`"), "{message}");
+}
+
+#[wasm_bindgen_test]
+fn a_toml_policy_is_an_error_naming_json() {
+    let message = policy_error("version = 1\n[categories]\ndisclosure = { enabled = false }\n");
+    assert!(message.starts_with("policy:1:1: this build reads JSON only"), "{message}");
 }
 
 #[wasm_bindgen_test]

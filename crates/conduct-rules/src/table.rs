@@ -1,0 +1,54 @@
+//! Sorted `(u32, u32)` tables that `build.rs` generates (Traditional → Simplified, single-character
+//! NFKC), stored as LEB128 varints — per pair, the key's distance from the previous key and the
+//! value's from the previous value (zigzag) — which gzip to about half the size of plain arrays
+//! in the wasm module. Each is decoded once, on first use.
+
+/// Marks a value that is not a character but `offset << 8 | length` into a string table; stored as
+/// a value code of 0 followed by the rest.
+pub(crate) const LONG: u32 = 0x8000_0000;
+
+/// Decodes a table written by `build.rs`'s `encode_pairs`.
+pub(crate) fn decode(bytes: &[u8]) -> Vec<(u32, u32)> {
+    let mut pos = 0;
+    let mut next = || {
+        let mut n = 0u32;
+        let mut shift = 0u32;
+        while let Some(&b) = bytes.get(pos) {
+            pos += 1;
+            n |= u32::from(b & 0x7f).checked_shl(shift).unwrap_or(0);
+            if b & 0x80 == 0 {
+                break;
+            }
+            shift += 7;
+        }
+        n
+    };
+    let len = next() as usize;
+    let mut pairs = Vec::with_capacity(len);
+    let (mut key, mut value) = (0u32, 0u32);
+    for _ in 0..len {
+        key = key.wrapping_add(next());
+        match next() {
+            0 => pairs.push((key, LONG | next())),
+            code => {
+                let zigzag = code - 1;
+                let delta = (zigzag >> 1) as i32 ^ -((zigzag & 1) as i32);
+                value = value.wrapping_add(delta as u32);
+                pairs.push((key, value));
+            }
+        }
+    }
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tables_decode_sorted_and_whole() {
+        for table in [&crate::t2s::T2S, &crate::nfkc::NFKC] {
+            assert!(table.len() > 4000);
+            assert!(table.windows(2).all(|w| w[0].0 < w[1].0), "sorted by key, no duplicates");
+        }
+        assert_eq!(crate::t2s::T2S.first(), Some(&(0x346e, 0x2b748)));
+    }
+}
