@@ -35,6 +35,7 @@ function mark(name) {
     markCount = 0;
     for (const n of ['conduct:input', 'conduct:check', 'conduct:rendered', 'conduct:apply']) performance.clearMarks(n);
     performance.clearMeasures('conduct:latency');
+    performance.clearMeasures('conduct:drawn');
   }
   performance.mark(name);
 }
@@ -220,9 +221,14 @@ class Field {
     if (this.rerun) { this.rerun = false; this.schedule(); }
   }
 
-  /** Latency measures: from each keystroke to the frame after its underlines were drawn. */
+  /** Latency measures: from each keystroke to its underlines drawn ('conduct:drawn') and to the
+   * frame after that ('conduct:latency'). */
   resolveInputs(inputs) {
     if (!inputs.length) return;
+    const drawn = now();
+    for (const t0 of inputs) {
+      try { performance.measure('conduct:drawn', { start: t0, end: drawn }); } catch { /* old browser */ }
+    }
     this.win.requestAnimationFrame(() => {
       const t = now();
       for (const t0 of inputs) {

@@ -7,6 +7,16 @@ import { STORAGE, validateRequest, quickHash, CATEGORIES } from '../shared/proto
 import { effectiveSettings, siteActive, toPolicy, normalizeSettings, normHost } from '../shared/settings.js';
 import { withGuardPolicy, handleGuard, GUARD_KINDS, installGuardWorker } from '../guard/worker-guard.js';
 
+/** Startup timings as performance marks ('conduct:<name>', ms since the worker started; read by
+ * bench/browser.mjs): each name once per worker life. */
+const stamped = new Set();
+function stamp(name) {
+  if (stamped.has(name)) return;
+  stamped.add(name);
+  performance.mark(`conduct:${name}`);
+}
+stamp('worker-script');
+
 const MAX_IGNORED = 5000;
 const CONTEXT_CHARS = 24;
 
@@ -35,7 +45,8 @@ const tabs = new Map();
 
 function ensureWasm() {
   if (!wasmReady) {
-    wasmReady = init({ module_or_path: chrome.runtime.getURL('wasm/conduct_wasm_bg.wasm') }).then(() => undefined);
+    stamp('wasm-start');
+    wasmReady = init({ module_or_path: chrome.runtime.getURL('wasm/conduct_wasm_bg.wasm') }).then(() => { stamp('wasm-ready'); });
     wasmReady.catch(() => { wasmReady = null; });
   }
   return wasmReady;
@@ -83,12 +94,13 @@ async function readManaged() {
 
 async function load() {
   await ensureWasm();
-  if (!baseChecker) baseChecker = checkerFor(null);
+  if (!baseChecker) { stamp('checker-start'); baseChecker = checkerFor(null); stamp('checker-ready'); }
   const [{ [STORAGE.settings]: user }, managed, local] = await Promise.all([
     chrome.storage.sync.get(STORAGE.settings),
     readManaged(),
     chrome.storage.local.get([STORAGE.ignored, 'lastGoodPolicy']),
   ]);
+  stamp('settings-ready');
   const { settings, locked } = effectiveSettings(user, managed);
   state.userSettings = normalizeSettings(user);
   state.managed = managed;
@@ -142,7 +154,9 @@ async function ignoreKey(rule, text, start, end) {
 }
 
 async function check(text, lang) {
+  if (text) stamp('first-check-start');
   const raw = text ? state.checker.check(text, lang || 'auto') : [];
+  if (text) stamp('first-check-end');
   const out = [];
   for (const d of raw) {
     const key = await ignoreKey(d.rule, text, d.start, d.end);
