@@ -9,7 +9,10 @@ export async function stopWorker(env, page) {
   const cdp = await env.ctx.newCDPSession(page);
   try {
     const versions = new Map();
-    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions: vs }) => { for (const v of vs) versions.set(v.versionId, v); });
+    const stopped = new Set();   // versions seen stopped (a request may restart the worker right away)
+    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions: vs }) => {
+      for (const v of vs) { versions.set(v.versionId, v); if (v.runningStatus === 'stopped') stopped.add(v.versionId); }
+    });
     await cdp.send('ServiceWorker.enable');
     const ours = (v) => v.scriptURL.startsWith(`chrome-extension://${env.extId}/`);
     const running = () => [...versions.values()].filter((v) => ours(v) && v.runningStatus === 'running');
@@ -17,9 +20,10 @@ export async function stopWorker(env, page) {
     const [v] = running();
     if (!v) throw new Error('no running service worker of the extension');
     const t0 = Date.now();
+    stopped.delete(v.versionId);
     await cdp.send('ServiceWorker.stopWorker', { versionId: v.versionId });
-    for (let i = 0; i < 250 && versions.get(v.versionId).runningStatus !== 'stopped'; i++) await page.waitForTimeout(20);
-    if (versions.get(v.versionId).runningStatus !== 'stopped') throw new Error('the service worker did not stop');
+    for (let i = 0; i < 250 && !stopped.has(v.versionId); i++) await page.waitForTimeout(20);
+    if (!stopped.has(v.versionId)) throw new Error('the service worker did not stop');
     return Date.now() - t0;
   } finally {
     await cdp.detach().catch(() => {});
