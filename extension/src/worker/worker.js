@@ -6,6 +6,7 @@ import init, { Checker, version as wasmVersion } from '../../wasm/conduct_wasm.j
 import { STORAGE, validateRequest, quickHash, CATEGORIES, PORT_NAME } from '../shared/protocol.js';
 import { effectiveSettings, siteActive, toPolicy, normalizeSettings, normHost } from '../shared/settings.js';
 import { SegmentCache, checkSegments, segmentable } from './segments.js';
+import { GUARD_KEY } from '../guard/config.js';
 import { withGuardPolicy, handleGuard, GUARD_KINDS, installGuardWorker } from '../guard/worker-guard.js';
 
 /** Startup timings as performance marks ('conduct:<name>', ms since the worker started; read by
@@ -95,8 +96,9 @@ let managedRead = false;
 async function readManaged() {
   const real = chrome.storage.managed.get(null).then((v) => v || {}, () => ({}));
   if (managedRead) return real;
+  const cached = chrome.storage.local.get('managedCache');
   const first = await Promise.race([real, new Promise((r) => setTimeout(() => r(null), 400))]);
-  const { managedCache = {} } = await chrome.storage.local.get('managedCache');
+  const { managedCache = {} } = await cached;
   const settle = async (v) => {
     managedRead = true;
     if (JSON.stringify(v) !== JSON.stringify(managedCache)) await chrome.storage.local.set({ managedCache: v });
@@ -112,13 +114,13 @@ async function readManaged() {
 
 /** Everything a load needs from storage, read in parallel (and, at worker start, while the wasm compiles). */
 async function readStored() {
-  const [{ [STORAGE.settings]: user }, managed, local] = await Promise.all([
-    chrome.storage.sync.get(STORAGE.settings),
+  const [{ [STORAGE.settings]: user, [GUARD_KEY]: userGuard = null }, managed, local] = await Promise.all([
+    chrome.storage.sync.get([STORAGE.settings, GUARD_KEY]),
     readManaged(),
     chrome.storage.local.get([STORAGE.ignored, 'lastGoodPolicy']),
   ]);
   const { settings, locked } = effectiveSettings(user, managed);
-  const policyText = await withGuardPolicy(toPolicy(settings), managed);
+  const policyText = await withGuardPolicy(toPolicy(settings), managed, userGuard);
   stamp('settings-ready');
   return { user, managed, local, settings, locked, policyText };
 }
@@ -165,22 +167,26 @@ function persist(write) {
 }
 
 /**
- * Compiles, in idle time after a start, the context regexes the rules' own examples need: the
- * engine compiles its built-in regexes lazily, on the first text that needs each one, which would
- * otherwise land on the user's first keystrokes. Runs after any check that was already waiting.
+ * Compiles, in idle time after a load, the context regexes the rules' own examples need: the engine
+ * compiles its built-in regexes lazily, on the first text that needs each one, which would otherwise
+ * land on the user's first keystrokes. A few rules per task, so a check that arrives meanwhile waits
+ * for one slice at most; checks already waiting go first.
  */
 function warmUp() {
-  setTimeout(() => {
+  const c = state.checker;
+  if (!c || warmed.has(c)) return;
+  warmed.add(c);
+  let rules = null;
+  const slice = (from) => setTimeout(() => {
+    if (state.checker !== c) return;   // replaced meanwhile: the new one has its own warm-up
     try {
-      const c = state.checker;
-      if (!c || warmed.has(c)) return;
-      warmed.add(c);
-      const examples = c.rules().flatMap((r) => r.flag).join('\n');
-      stamp('warm-start');
-      c.check(examples, 'auto');
-      stamp('warm-end');
+      if (!rules) { stamp('warm-start'); rules = c.rules(); }
+      const to = Math.min(rules.length, from + 4);
+      for (let i = from; i < to; i++) c.check(rules[i].flag.join('\n'), 'auto');
+      if (to < rules.length) slice(to); else stamp('warm-end');
     } catch (e) { console.debug('conduct: warm-up failed', e); }
-  }, 50);
+  }, from ? 0 : 50);
+  slice(0);
 }
 const warmed = new WeakSet();
 
