@@ -9,7 +9,7 @@
 // It reports; it asserts nothing about time. Budgets (BENCHMARKS.md): ≤ 4 ms p95 keystroke →
 // underline at 10 KB; ≤ 150 ms first check after a worker restart.
 //
-//   node bench/browser.mjs [--keys N] [--restarts N]      (scripts/bench-browser.sh builds first)
+//   node bench/browser.mjs [--keys N] [--restarts N] [--only keys|restarts|sizes]   (scripts/bench-browser.sh builds first)
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync, deflateRawSync } from 'node:zlib';
@@ -26,6 +26,7 @@ const arg = (name, dflt) => {
 };
 const KEYS = arg('keys', 40);
 const RESTARTS = arg('restarts', 5);
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;   // keys | restarts | sizes
 const EDITORS = [['textarea', 'textarea.html'], ['contenteditable', 'contenteditable.html']];
 const SIZES = [1024, 10 * 1024];
 
@@ -57,11 +58,11 @@ async function keystrokes(env, checker, S) {
     }
   }
   console.log(`\n## Keystroke → underlines (${KEYS} separate keystrokes 160 ms apart; then 27 keys at 60 ms/key)\n`);
-  console.log('| editor | message | findings | drawn p50 | drawn p95 | next frame p50 | next frame p95 | same frame | typing 60 ms/key: drawn p50 / p95 |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('| editor | message | findings | drawn p50 | drawn p95 | of which worker round trip p50 / p95 | next frame p50 | next frame p95 | same frame | typing 60 ms/key: drawn p50 / p95 |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
-    const d = stats(r.single.drawn), f = stats(r.single.frame), b = stats(r.burst.drawn);
-    console.log(`| ${r.editor} | ${r.size} B | ${r.findings} | ${ms(d.median)} | ${ms(d.p95)} | ${ms(f.median)} | ${ms(f.p95)} | ` +
+    const d = stats(r.single.drawn), f = stats(r.single.frame), b = stats(r.burst.drawn), rt = stats(r.single.roundtrip);
+    console.log(`| ${r.editor} | ${r.size} B | ${r.findings} | ${ms(d.median)} | ${ms(d.p95)} | ${ms(rt.median)} / ${ms(rt.p95)} | ${ms(f.median)} | ${ms(f.p95)} | ` +
       `${r.single.sameFrame}/${r.single.drawn.length} | ${ms(b.median)} / ${ms(b.p95)} |`);
   }
   for (const r of rows) {
@@ -160,9 +161,9 @@ const env = await setup();
 try {
   const version = await env.ctx.serviceWorkers()[0]?.evaluate(() => navigator.userAgent).catch(() => '?');
   console.log(`# conduct-rules in-browser benchmark — ${new Date().toISOString()}; ${version}`);
-  await keystrokes(env, checker, S);
-  await restarts(env, checker, S);
-  sizes(join(ROOT, 'target', 'extension'));
+  if (!ONLY || ONLY === 'keys') await keystrokes(env, checker, S);
+  if (!ONLY || ONLY === 'restarts') await restarts(env, checker, S);
+  if (!ONLY || ONLY === 'sizes') sizes(join(ROOT, 'target', 'extension'));
 } finally {
   await env.close();
   env.cleanup();

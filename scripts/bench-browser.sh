@@ -2,7 +2,7 @@
 # The extension in Debian's chromium (bench/browser.mjs): keystroke → underline p50/p95 on 1 KB and
 # 10 KB messages in a textarea and a contenteditable, the first check after a service-worker
 # restart and its split, and the packed extension and wasm sizes. Reports; asserts nothing.
-#   scripts/bench-browser.sh [--keys N] [--restarts N]
+#   scripts/bench-browser.sh [--keys N] [--restarts N] [--only keys|restarts|sizes]
 # Builds what is missing: the wasm (scripts/build-wasm.sh), the root npm packages (playwright-core),
 # and always reassembles target/extension (node extension/build.mjs).
 set -euo pipefail

@@ -39,6 +39,7 @@ function mark(name) {
     for (const n of ['conduct:input', 'conduct:check', 'conduct:rendered', 'conduct:apply']) performance.clearMarks(n);
     performance.clearMeasures('conduct:latency');
     performance.clearMeasures('conduct:drawn');
+    performance.clearMeasures('conduct:roundtrip');
   }
   performance.mark(name);
 }
@@ -202,6 +203,7 @@ class Field {
       try {
         res = await request({ kind: 'check', id, text, host: HOST });
         this.cost = now() - sent;
+        try { performance.measure('conduct:roundtrip', { start: sent, end: sent + this.cost }); } catch { /* old browser */ }
       } catch (e) {
         this.inflight = false;
         this.dirty = true;      // retried on the next edit, focus or policy change

@@ -126,7 +126,15 @@ async function readStored() {
 }
 
 async function load() {
-  const [{ user, managed, local, settings, locked, policyText }] = await Promise.all([readStored(), ensureWasm()]);
+  let storedDone = false;
+  const stored = readStored().finally(() => { storedDone = true; });
+  // While the settings are still being read (after a browser start the managed storage can take
+  // 400 ms), build the checker of the last policy in force: usually the one they will give.
+  const speculate = Promise.all([ensureWasm(), chrome.storage.local.get('lastGoodPolicy')]).then(([, l]) => {
+    if (storedDone || state.checker) return;
+    try { checkerFor(l.lastGoodPolicy || null); } catch { /* built for real below, with its error */ }
+  }, () => {});
+  const [{ user, managed, local, settings, locked, policyText }] = await Promise.all([stored, ensureWasm(), speculate]);
   state.userSettings = normalizeSettings(user);
   state.managed = managed;
   state.settings = settings;

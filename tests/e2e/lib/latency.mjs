@@ -1,6 +1,7 @@
 // Keystroke-to-underline latency, read from the content script's own performance measures:
 //   'conduct:latency'  input event → the animation frame after the underlines were drawn
 //   'conduct:drawn'    input event → the underlines drawn (highlight ranges / mirror updated)
+//   'conduct:roundtrip' the check request → its response (content script ⇄ service worker)
 // plus, from a requestAnimationFrame loop in the page, whether the underlines were drawn before the
 // first frame after the keystroke (i.e. painted together with the typed character).
 import { afterTyping } from './flow.mjs';
@@ -41,7 +42,7 @@ function sameFrame(drawn, frames) {
 
 /**
  * Types `keys` one at a time into the focused field, `pauseMs` apart (so each keystroke starts a
- * check of its own), and returns the latencies: {frame: ms[], drawn: ms[], sameFrame: count}.
+ * check of its own), and returns the latencies: {frame: ms[], drawn: ms[], roundtrip: ms[], sameFrame: count}.
  */
 export async function singleKeystrokes(page, keys, { pauseMs = 160 } = {}) {
   const t0 = await pageNow(page);
@@ -52,10 +53,17 @@ export async function singleKeystrokes(page, keys, { pauseMs = 160 } = {}) {
     await page.waitForFunction((s) => performance.getEntriesByName('conduct:latency').some((m) => m.startTime >= s), t, { polling: 'raf' });
     await page.waitForTimeout(pauseMs);
   }
+  return collect(page, t0);
+}
+
+/** The measures since `t0` and how many keystrokes were drawn before the next frame. */
+async function collect(page, t0) {
   const frames = await stopFrames(page);
   const frame = await since(page, 'conduct:latency', t0);
   const drawn = await since(page, 'conduct:drawn', t0);
-  return { frame: frame.map((m) => m.duration), drawn: drawn.map((m) => m.duration), sameFrame: sameFrame(drawn, frames) };
+  const roundtrip = await since(page, 'conduct:roundtrip', t0);
+  return { frame: frame.map((m) => m.duration), drawn: drawn.map((m) => m.duration), sameFrame: sameFrame(drawn, frames),
+    roundtrip: roundtrip.map((m) => m.duration) };
 }
 
 /** Types `phrase` continuously, `delay` ms per key; the same latencies as singleKeystrokes. */
@@ -64,8 +72,5 @@ export async function continuousTyping(page, phrase, { delay = 60 } = {}) {
   await startFrames(page);
   await afterTyping(page, () => page.keyboard.type(phrase, { delay }));
   await page.waitForFunction(([t, n]) => performance.getEntriesByName('conduct:latency').filter((m) => m.startTime >= t).length >= n, [t0, phrase.length], { polling: 'raf' });
-  const frames = await stopFrames(page);
-  const frame = await since(page, 'conduct:latency', t0);
-  const drawn = await since(page, 'conduct:drawn', t0);
-  return { frame: frame.map((m) => m.duration), drawn: drawn.map((m) => m.duration), sameFrame: sameFrame(drawn, frames) };
+  return collect(page, t0);
 }
