@@ -223,14 +223,17 @@ export class Mirror {
       if (end >= text.length) break;
       start = end + 1;
     }
-    // Move nothing that stays: drop what went, insert what is new.
+    // Move nothing that stays: drop what went, insert what is new (runs of new blocks at once).
     const keep = new Set(next);
     let cur = this.inner.firstChild;
+    let run = null;
+    const flush = () => { if (run) { this.inner.insertBefore(run, cur); run = null; } };
     for (const block of next) {
       while (cur && !keep.has(cur)) { const n = cur.nextSibling; cur.remove(); cur = n; }
-      if (block === cur) { cur = cur.nextSibling; continue; }
-      this.inner.insertBefore(block, cur);
+      if (block === cur) { flush(); cur = cur.nextSibling; continue; }
+      (run ??= doc.createDocumentFragment()).appendChild(block);
     }
+    flush();
     while (cur) { const n = cur.nextSibling; cur.remove(); cur = n; }
   }
 
