@@ -30,7 +30,7 @@ async function measure(page, focus, kind) {
   await afterTyping(page, () => page.keyboard.insertText(text), { timeout: 15000 });
   await waitForUnderlines(page, (u) => u.length === findings, { timeout: 15000 });
   await page.keyboard.press('Control+End');
-  // 1) Separate keystrokes (a pause longer than the 150 ms throttle before each).
+  // 1) Separate keystrokes (a pause longer than any throttle before each).
   const single = await singleKeystrokes(page, 'abcdefghijklmnopqrst');
   // 2) Continuous typing, one key every 60 ms.
   const burst = await continuousTyping(page, ' we will look into it today', { delay: 60 });

@@ -120,6 +120,17 @@ function connect() {
   return p;
 }
 
+// A page going into the back/forward cache closes its port (an open extension port kept pages out of
+// the cache before Chrome 123); the next request opens a new one.
+globalThis.addEventListener?.('pagehide', () => {
+  const p = port;
+  port = null;
+  try { p?.disconnect(); } catch { /* already closed */ }
+  for (const [rid, w] of waiting) {
+    if (w.port === p) { waiting.delete(rid); w.reject(new Error('worker disconnected')); }
+  }
+});
+
 /**
  * One message over the port (opened on first use, reopened after the worker stopped). A port
  * costs one connection per frame instead of one per message as with `runtime.sendMessage`.
