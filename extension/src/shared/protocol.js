@@ -121,8 +121,10 @@ function connect() {
 }
 
 // A page going into the back/forward cache closes its port (an open extension port kept pages out of
-// the cache before Chrome 123); the next request opens a new one.
-globalThis.addEventListener?.('pagehide', () => {
+// the cache before Chrome 123); the next request opens a new one. A page that is unloaded leaves it to
+// the browser, so a message posted just before (an "ignore" clicked right before a reload) still arrives.
+globalThis.addEventListener?.('pagehide', (e) => {
+  if (!e.persisted) return;
   const p = port;
   port = null;
   try { p?.disconnect(); } catch { /* already closed */ }
