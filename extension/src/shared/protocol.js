@@ -109,6 +109,7 @@ function connect() {
   p.onMessage.addListener((m) => {
     const w = m && waiting.get(m.rid);
     if (w) { waiting.delete(m.rid); w.resolve(m.res); }
+    closeWhenIdle();
   });
   p.onDisconnect.addListener(() => {
     void chrome.runtime.lastError;
@@ -120,18 +121,19 @@ function connect() {
   return p;
 }
 
-// A page going into the back/forward cache closes its port (an open extension port kept pages out of
-// the cache before Chrome 123); the next request opens a new one. A page that is unloaded leaves it to
-// the browser, so a message posted just before (an "ignore" clicked right before a reload) still arrives.
-globalThis.addEventListener?.('pagehide', (e) => {
-  if (!e.persisted) return;
-  const p = port;
-  port = null;
-  try { p?.disconnect(); } catch { /* already closed */ }
-  for (const [rid, w] of waiting) {
-    if (w.port === p) { waiting.delete(rid); w.reject(new Error('worker disconnected')); }
-  }
-});
+// The port is closed after 10 s without requests: an idle page holds no connection (an open extension
+// port also kept pages out of the back/forward cache before Chrome 123); the next request reopens it.
+const PORT_IDLE_MS = 10000;
+let idleTimer = null;
+function closeWhenIdle() {
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => {
+    if (!port || waiting.size) return;
+    const p = port;
+    port = null;
+    try { p.disconnect(); } catch { /* already closed */ }
+  }, PORT_IDLE_MS);
+}
 
 /**
  * One message over the port (opened on first use, reopened after the worker stopped). A port
