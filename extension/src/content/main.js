@@ -167,6 +167,8 @@ class Field {
 
   schedule() {
     if (!this.driver.active) { this.dirty = true; return; }
+    // Nothing mid-composition, whoever asks (a throttle timer, a policy change, focus): compositionend rechecks.
+    if (this.composing) { this.dirty = true; return; }
     if (!this.visible) { this.dirty = true; return; }
     if (this.inflight) { this.rerun = true; return; }
     if (this.timer) return;
