@@ -47,6 +47,7 @@ eval *ARGS:
 bench:
     cargo bench -p conduct-rules
     scripts/bench-wasm.sh
+    scripts/bench-browser.sh
 
 # Run each fuzz target for SECONDS (nightly cargo-fuzz)
 fuzz SECONDS="60":

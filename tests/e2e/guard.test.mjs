@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { loadEngine, screenshot } from './lib/harness.mjs';
 import { afterTyping, assertNoForeignRequests } from './lib/flow.mjs';
+import { stopWorker } from './lib/worker.mjs';
 import {
   dialog, expectDialog, setGuard, auditLog, clearAudit, allStorage, sent, waitMark, markCount, openWithGuard, waitFor,
   dialogFindings, focused, pickGuardSentences, rulesAtOrAbove, launch, freshKey,
@@ -175,8 +176,10 @@ test('chat: text changed since the last check → held, re-checked, then release
   const page = await openWithGuard(env, 'guard-chat.html', { mode: 'warn' });
   try {
     await page.click('#msg');
-    // Typed and sent at once: no result for this text yet.
-    await page.keyboard.type(S.en2);
+    // Typed and sent at once while the (stopped) worker restarts: no result for this text yet. (A running
+    // worker answers in a few ms, often before the Enter.)
+    await stopWorker(env, page);
+    await page.keyboard.insertText(S.en2);
     await page.keyboard.press('Enter');
     await expectDialog(page);
     assert.ok(await markCount(page, 'conduct:guard-recheck') >= 1, 'the send was held for a re-check');

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { setup, loadEngine, waitForUnderlines, openPopover, popover, checkCount } from './lib/harness.mjs';
 import { PAGES, readModel, norm } from './lib/pages.mjs';
 import { afterTyping, assertNoForeignRequests } from './lib/flow.mjs';
+import { stopWorker } from './lib/worker.mjs';
 
 let env, engine, checker;
 
@@ -421,18 +422,7 @@ test('worker stopped mid-session: user settings survive and checking resumes wit
     const key = (u) => u.map((x) => `${norm(x.text)}|${x.severity}`).sort();
     await waitForUnderlines(page, (u) => JSON.stringify(key(u)) === JSON.stringify(want), { timeout: 10000 });
 
-    const cdp = await env.ctx.newCDPSession(opt);
-    const versions = new Map();
-    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions: vs }) => { for (const v of vs) versions.set(v.versionId, v); });
-    await cdp.send('ServiceWorker.enable');
-    const running = () => [...versions.values()].filter((v) => v.scriptURL.startsWith(`chrome-extension://${env.extId}/`) && v.runningStatus === 'running');
-    for (let i = 0; i < 100 && !running().length; i++) await opt.waitForTimeout(20);
-    const [v] = running();
-    assert.ok(v, 'found the running extension worker');
-    await cdp.send('ServiceWorker.stopWorker', { versionId: v.versionId });
-    const stoppedAt = Date.now();
-    for (let i = 0; i < 250 && versions.get(v.versionId).runningStatus !== 'stopped'; i++) await opt.waitForTimeout(20);
-    assert.equal(versions.get(v.versionId).runningStatus, 'stopped', 'worker stopped');
+    await stopWorker(env, opt);   // throws when the worker does not stop
     await opt.close();
 
     // Next keystroke: a new text containing both findings again.

@@ -7,6 +7,7 @@ import { setup, loadEngine, underlines, waitForUnderlines, openPopover, checkCou
 import { afterTyping, assertNoForeignRequests } from './lib/flow.mjs';
 import { pickSentences, termRule } from './lib/sentences.mjs';
 import { norm } from './lib/pages.mjs';
+import { stopWorker } from './lib/worker.mjs';
 
 let env, checker, S, engine;
 
@@ -194,17 +195,7 @@ test('the worker is stopped: the next keystroke wakes it and still gets underlin
   await waitForUnderlines(page, (u) => u.length > 0);
 
   const opt = await extPage('options/options.html');
-  const cdp = await env.ctx.newCDPSession(opt);
-  const versions = new Map();
-  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions: vs }) => { for (const v of vs) versions.set(v.versionId, v); });
-  await cdp.send('ServiceWorker.enable');
-  const running = () => [...versions.values()].filter((v) => v.scriptURL.startsWith(`chrome-extension://${env.extId}/`) && v.runningStatus === 'running');
-  for (let i = 0; i < 100 && !running().length; i++) await opt.waitForTimeout(20);
-  const [v] = running();
-  assert.ok(v, 'found the running extension worker');
-  await cdp.send('ServiceWorker.stopWorker', { versionId: v.versionId });
-  for (let i = 0; i < 200 && versions.get(v.versionId).runningStatus !== 'stopped'; i++) await opt.waitForTimeout(20);
-  assert.equal(versions.get(v.versionId).runningStatus, 'stopped', 'worker stopped');
+  await stopWorker(env, opt);   // throws when the worker does not stop
   await opt.close();
 
   await page.fill('#field', '');

@@ -74,7 +74,11 @@ export class EditableAdapter {
     const root = this.root_;
     const doc = root.ownerDocument;
     const segs = [];
-    let text = '';
+    // The text is collected in parts and joined once: appending to one string and asking it
+    // endsWith('\n') flattens a rope on every block, quadratic on long texts.
+    const parts = [];
+    let length = 0, endsWithNewline = false;
+    const push = (s) => { parts.push(s); length += s.length; endsWithNewline = s.endsWith('\n'); };
     const win = doc.defaultView;
     const walker = doc.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
       acceptNode(n) {
@@ -82,7 +86,7 @@ export class EditableAdapter {
         return NodeFilter.FILTER_ACCEPT;
       },
     });
-    const newline = () => { if (text.length && !text.endsWith('\n')) text += '\n'; };
+    const newline = () => { if (length && !endsWithNewline) push('\n'); };
     // Leaving a block also ends its line; track open blocks by depth.
     const blockStack = [];
     let n = walker.nextNode();
@@ -92,18 +96,18 @@ export class EditableAdapter {
       if (n.nodeType === 3) {
         const v = n.nodeValue;
         if (v && !(isCollapsibleWhitespace(v) && collapsesAway(n, win))) {
-          segs.push({ node: n, start: text.length, end: text.length + v.length });
-          text += v;
+          segs.push({ node: n, start: length, end: length + v.length });
+          push(v);
         }
       } else if (n.tagName === 'BR') {
-        text += '\n';
+        push('\n');
       } else if (BLOCK_TAGS.has(n.tagName)) {
         newline();
         blockStack.push(n);
       }
       n = walker.nextNode();
     }
-    this.index = { text, segs };
+    this.index = { text: parts.join(''), segs };
     return this.index;
   }
 

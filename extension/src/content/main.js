@@ -10,10 +10,13 @@ import { OverlayHost, Mirror, Highlights, ensureHighlightStyles } from './overla
 import { Popover } from './popover.js';
 import { installGuard } from '../guard/guard.js';
 
-const THROTTLE_MS = 150;       // at most one check per field per 150 ms; the first one immediately
+const THROTTLE_MS = 150;       // the most a check waits after the previous one started (slow checks)
+const THROTTLE_COST = 2;       // otherwise it waits twice the previous check's round trip: a 2 ms check
+                               // runs on every keystroke, a 40 ms one (a huge text) at most every 80 ms
 const HOVER_DELAY_MS = 80;
 const HIDE_DELAY_MS = 350;
 const CACHE_SIZE = 64;
+const HELLO_RETRIES = 16;      // 100, 200 … 5000 ms apart: about a minute of retrying
 const HOST = topHost();
 
 let requestSeq = 0;
@@ -35,6 +38,8 @@ function mark(name) {
     markCount = 0;
     for (const n of ['conduct:input', 'conduct:check', 'conduct:rendered', 'conduct:apply']) performance.clearMarks(n);
     performance.clearMeasures('conduct:latency');
+    performance.clearMeasures('conduct:drawn');
+    performance.clearMeasures('conduct:roundtrip');
   }
   performance.mark(name);
 }
@@ -72,6 +77,7 @@ class Field {
     this.rerun = false;
     this.timer = null;
     this.lastStart = -Infinity;
+    this.cost = 0;            // round trip of the last check through the worker, ms
     this.composing = false;
     this.dirty = true;
     this.pendingInputs = [];
@@ -144,16 +150,25 @@ class Field {
     this.schedule();
   }
 
-  /** Keeps textarea/input underlines on their words while a new check is pending. */
+  /** Keeps textarea/input underlines on their words while a new check is pending (drawn at the
+   * next frame, unless the check's result is drawn before). */
   shiftFindings(next) {
     if (this.text === next) return;
     this.findings = mapFindings(this.findings, this.text, next);
     this.text = next;
-    this.render();
+    this.renderSoon();
+  }
+
+  renderSoon() {
+    if (this.renderQueued) return;
+    this.renderQueued = true;
+    this.win.requestAnimationFrame(() => { if (this.renderQueued) this.render(); });
   }
 
   schedule() {
     if (!this.driver.active) { this.dirty = true; return; }
+    // Nothing mid-composition, whoever asks (a throttle timer, a policy change, focus): compositionend rechecks.
+    if (this.composing) { this.dirty = true; return; }
     if (!this.visible) { this.dirty = true; return; }
     if (this.inflight) { this.rerun = true; return; }
     if (this.timer) return;
@@ -165,7 +180,7 @@ class Field {
       mark('conduct:rendered');
       return;
     }
-    const wait = this.lastStart + THROTTLE_MS - now();
+    const wait = this.lastStart + Math.min(THROTTLE_MS, THROTTLE_COST * this.cost) - now();
     if (wait <= 0) this.run();
     else this.timer = setTimeout(() => { this.timer = null; this.schedule(); }, wait);
   }
@@ -186,8 +201,11 @@ class Field {
       this.reqId = id;
       this.inflight = true;
       let res;
+      const sent = now();
       try {
         res = await request({ kind: 'check', id, text, host: HOST });
+        this.cost = now() - sent;
+        try { performance.measure('conduct:roundtrip', { start: sent, end: sent + this.cost }); } catch { /* old browser */ }
       } catch (e) {
         this.inflight = false;
         this.dirty = true;      // retried on the next edit, focus or policy change
@@ -220,9 +238,14 @@ class Field {
     if (this.rerun) { this.rerun = false; this.schedule(); }
   }
 
-  /** Latency measures: from each keystroke to the frame after its underlines were drawn. */
+  /** Latency measures: from each keystroke to its underlines drawn ('conduct:drawn') and to the
+   * frame after that ('conduct:latency'). */
   resolveInputs(inputs) {
     if (!inputs.length) return;
+    const drawn = now();
+    for (const t0 of inputs) {
+      try { performance.measure('conduct:drawn', { start: t0, end: drawn }); } catch { /* old browser */ }
+    }
     this.win.requestAnimationFrame(() => {
       const t = now();
       for (const t0 of inputs) {
@@ -233,6 +256,7 @@ class Field {
 
   /** Draws the current findings (or nothing when invisible / inactive). */
   render() {
+    this.renderQueued = false;
     const show = this.driver.active && this.visible;
     const items = show ? this.findings : [];
     if (this.adapter.kind === 'contenteditable') {
@@ -247,9 +271,10 @@ class Field {
       let pos = 0;
       const marks = [];
       items.forEach((d, index) => { if (d.start >= pos) { marks.push({ ...d, index }); pos = d.end; } });
-      this.mirror.render(this.text, marks);
+      // Read the field's geometry before changing the mirror, so nothing forces a layout of it.
       const o = this.driver.offsetOf(this.win);
       this.mirror.position(o.x, o.y);
+      this.mirror.render(this.text, marks);
     }
     this.driver.afterRender(this);
   }
@@ -332,14 +357,8 @@ class Driver {
   }
 
   async start() {
-    try {
-      const res = await request({ kind: 'hello', host: HOST });
-      this.gen = res.gen;
-      this.active = res.active;
-      this.helloOk = true;
-    } catch (e) {
-      if (!contextInvalidated()) console.debug('conduct: worker unavailable', e);
-    }
+    // Fields are watched from the start: what is typed before the worker answers is checked as
+    // soon as it does.
     this.attachScope(this.doc);
     chrome.storage.onChanged.addListener((changes, area) => {
       if (area === 'local' && changes[STORAGE.state]) {
@@ -348,16 +367,36 @@ class Driver {
       }
     });
     setInterval(() => this.tick(), 400);
+    await this.refresh();
   }
 
-  /** The policy or settings changed: ask again whether this site is on, and recheck everything. */
-  async refresh() {
-    try {
-      const res = await request({ kind: 'hello', host: HOST });
-      this.helloOk = true;
-      this.setGen(res.gen);
-      this.setActive(res.active, res.gen, true);
-    } catch { /* worker will come back; the next edit retries */ }
+  /**
+   * Asks the worker whether this site is on (and for the policy generation), then (re)checks every
+   * field. While the worker cannot answer (starting, restarting, its load failing) the question is
+   * asked again with backoff — 100 ms doubling to 5 s, for about a minute — so a page opened at a
+   * bad moment is still checked. One run at a time.
+   */
+  refresh() {
+    if (this.helloRun) { this.helloAgain = true; return this.helloRun; }
+    this.helloRun = (async () => {
+      for (let attempt = 0; ; attempt++) {
+        this.helloAgain = false;
+        try {
+          const res = await request({ kind: 'hello', host: HOST });
+          this.helloOk = true;
+          this.setActive(res.active, res.gen, true);
+          if (!this.helloAgain) return;
+          attempt = -1;   // the policy changed meanwhile: ask again
+        } catch (e) {
+          if (contextInvalidated() || attempt >= HELLO_RETRIES) {
+            if (!contextInvalidated()) console.debug('conduct: worker unavailable', e);
+            return;
+          }
+          await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 5000)));
+        }
+      }
+    })().finally(() => { this.helloRun = null; });
+    return this.helloRun;
   }
 
   setGen(gen) {
@@ -557,7 +596,12 @@ class Driver {
     this.reportTimer = setTimeout(() => {
       const f = this.focused;
       const counts = this.active && f ? countByCategory(f.findings) : null;
-      request({ kind: 'field-state', host: HOST, counts }).catch(() => {});
+      // The toolbar popup's counts: sent when they change, not on every keystroke.
+      const sent = JSON.stringify(counts);
+      if (sent !== this.reported) {
+        this.reported = sent;
+        request({ kind: 'field-state', host: HOST, counts }).catch(() => { this.reported = null; });
+      }
       this.announce(counts);
     }, 50);
   }

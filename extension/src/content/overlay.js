@@ -71,6 +71,7 @@ const OVERLAY_CSS = `
 .mirror { position: fixed; z-index: 0; overflow: hidden; pointer-events: none; color: transparent !important;
   background: transparent !important; border-color: transparent !important; margin: 0; box-sizing: border-box; }
 .mirror-inner { color: transparent; }
+.mirror-inner > div + div { text-indent: 0; }
 .m { color: transparent; text-decoration-line: underline; text-decoration-style: wavy;
   text-decoration-skip-ink: none; text-underline-offset: 2px; text-decoration-thickness: 1.5px; }
 .m.sev-error { text-decoration-color: ${SEVERITY_COLORS.error}; }
@@ -175,30 +176,85 @@ export class Mirror {
     return cs;
   }
 
-  /** Renders text with marks. items: [{start, end, severity, index}] sorted, non-overlapping. */
+  /**
+   * Renders text with marks. items: [{start, end, severity, index, rule}] sorted, non-overlapping.
+   * One block per line (a line break inside a mark stays in its block), and a block whose line
+   * and marks did not change is kept as it is: typing re-lays out one line of the mirror, not
+   * the whole text.
+   */
   render(text, items) {
     this.copyStyles();
     const doc = this.overlay.doc;
-    const frag = doc.createDocumentFragment();
+    const old = this.blocks;
+    this.blocks = new Map();     // key (line text + its marks) → block elements
     this.marks = [];
+    const next = [];
     let pos = 0;
-    for (const it of items) {
-      if (it.start < pos || it.end > text.length) continue;
-      if (it.start > pos) frag.appendChild(doc.createTextNode(text.slice(pos, it.start)));
+    items = items.filter((it) => { const ok = it.start >= pos && it.end <= text.length; if (ok) pos = it.end; return ok; });
+    let k = 0, start = 0;
+    for (;;) {
+      // The next line break outside every mark ends this block.
+      let end = text.indexOf('\n', start);
+      for (let j = k; end >= 0;) {
+        while (j < items.length && items[j].end <= end) j++;
+        if (j < items.length && items[j].start <= end) end = text.indexOf('\n', items[j].end);
+        else break;
+      }
+      if (end < 0) end = text.length;
+      const mine = [];
+      for (; k < items.length && items[k].start < end; k++) mine.push(items[k]);
+      const line = text.slice(start, end);
+      const key = line + '\u0000' + mine.map((it) => `${it.start - start},${it.end - start},${it.severity},${it.rule}`).join(';');
+      let block = old?.get(key)?.shift();   // in document order: equal lines keep their places
+      if (!block) block = this.block(doc, line, start, mine);
+      const list = this.blocks.get(key);
+      if (list) list.push(block); else this.blocks.set(key, [block]);
+      // Marks keep their absolute offsets and finding index in data attributes (no layout change).
+      let j = 0;
+      for (const span of block.children) {
+        if (span.localName !== 'span') continue;
+        const it = mine[j++];
+        span.dataset.index = String(it.index);
+        span.dataset.start = String(it.start);
+        span.dataset.end = String(it.end);
+        this.marks[it.index] = span;
+      }
+      next.push(block);
+      if (end >= text.length) break;
+      start = end + 1;
+    }
+    // Move nothing that stays: drop what went, insert what is new (runs of new blocks at once).
+    const keep = new Set(next);
+    let cur = this.inner.firstChild;
+    let run = null;
+    const flush = () => { if (run) { this.inner.insertBefore(run, cur); run = null; } };
+    for (const block of next) {
+      while (cur && !keep.has(cur)) { const n = cur.nextSibling; cur.remove(); cur = n; }
+      if (block === cur) { flush(); cur = cur.nextSibling; continue; }
+      (run ??= doc.createDocumentFragment()).appendChild(block);
+    }
+    flush();
+    while (cur) { const n = cur.nextSibling; cur.remove(); cur = n; }
+  }
+
+  /** One line's block: text and mark spans; an empty line holds a <br> (a line box of the field's font). */
+  block(doc, line, base, marks) {
+    const div = doc.createElement('div');
+    let pos = 0;
+    for (const it of marks) {
+      const s = it.start - base, e = it.end - base;
+      if (s > pos) div.appendChild(doc.createTextNode(line.slice(pos, s)));
       const span = doc.createElement('span');
       span.className = `m sev-${it.severity}`;
-      span.dataset.index = String(it.index);
-      span.dataset.start = String(it.start);
-      span.dataset.end = String(it.end);
       span.dataset.rule = it.rule;
-      span.textContent = text.slice(it.start, it.end);
-      frag.appendChild(span);
-      this.marks[it.index] = span;
-      pos = it.end;
+      span.textContent = line.slice(s, e);
+      div.appendChild(span);
+      pos = e;
     }
-    // A trailing newline needs something after it to take up its line, as in the textarea.
-    frag.appendChild(doc.createTextNode(text.slice(pos) + (this.el.localName === 'textarea' ? '\u200b' : '')));
-    this.inner.replaceChildren(frag);
+    if (pos < line.length) div.appendChild(doc.createTextNode(line.slice(pos)));
+    if (!line.length) div.appendChild(doc.createElement('br'));
+    else if (line.endsWith('\n')) div.appendChild(doc.createTextNode('\u200b'));
+    return div;
   }
 
   setActive(index) {
@@ -223,8 +279,8 @@ export class Mirror {
       s.height = `${el.clientHeight}px`;
     }
     this.inner.style.width = el.localName === 'input' ? 'max-content' : '';
-    this.div.scrollTop = el.scrollTop;
-    this.div.scrollLeft = el.scrollLeft;
+    // Scrolling by transform: setting scrollTop would force a layout of the freshly drawn mirror.
+    this.inner.style.transform = el.scrollTop || el.scrollLeft ? `translate(${-el.scrollLeft}px, ${-el.scrollTop}px)` : '';
   }
 
   rects(index) {

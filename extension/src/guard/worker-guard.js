@@ -22,10 +22,11 @@ async function readUserGuard() {
 /**
  * The policy text with the effective `[guard]` and the administrator's extra rules (`rule`, `packs`) added, pretty
  * printed so a policy error's line:column points at a readable line. `policyText` is what
- * settings.toPolicy returned (JSON or null).
+ * settings.toPolicy returned (JSON or null); `userGuard` the user's stored guard settings when the caller
+ * read them already (else they are read here).
  */
-export async function withGuardPolicy(policyText, managed) {
-  current = effectiveGuard(await readUserGuard(), managed);
+export async function withGuardPolicy(policyText, managed, userGuard) {
+  current = effectiveGuard(userGuard !== undefined ? userGuard : await readUserGuard(), managed);
   const p = policyText ? JSON.parse(policyText) : { version: 1 };
   const raw = current.managedRaw;
   // A managed mode/threshold goes in as given, so the engine reports an invalid one with its location.

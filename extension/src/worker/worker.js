@@ -3,18 +3,33 @@
 // fetch is of the extension's own wasm file.
 
 import init, { Checker, version as wasmVersion } from '../../wasm/conduct_wasm.js';
-import { STORAGE, validateRequest, quickHash, CATEGORIES } from '../shared/protocol.js';
+import { STORAGE, validateRequest, quickHash, CATEGORIES, PORT_NAME } from '../shared/protocol.js';
 import { effectiveSettings, siteActive, toPolicy, normalizeSettings, normHost } from '../shared/settings.js';
+import { SegmentCache, checkSegments, segmentable } from './segments.js';
+import { GUARD_KEY } from '../guard/config.js';
 import { withGuardPolicy, handleGuard, GUARD_KINDS, installGuardWorker } from '../guard/worker-guard.js';
+
+/** Startup timings as performance marks ('conduct:<name>', ms since the worker started; read by
+ * bench/browser.mjs): each name once per worker life. */
+const stamped = new Set();
+function stamp(name) {
+  if (stamped.has(name)) return;
+  stamped.add(name);
+  performance.mark(`conduct:${name}`);
+}
+stamp('worker-script');
 
 const MAX_IGNORED = 5000;
 const CONTEXT_CHARS = 24;
 
 /** @type {Promise<void>|null} */
 let wasmReady = null;
-/** policy text ('' = built-in packs) → Checker; a few at most. */
+/** policy text → Checker, for non-default policies; a few at most. */
 const checkers = new Map();
-let baseChecker = null;
+/** The Checker of the built-in packs (no policy), built on first use. */
+let defaultChecker = null;
+/** Per Checker: findings by sentence segment (incremental checking, ./segments.js). */
+const segmentCaches = new WeakMap();
 
 const state = {
   loaded: null,          // Promise of the current load
@@ -24,6 +39,7 @@ const state = {
   managed: {},
   policyText: null,
   checker: null,
+  segmentable: true,     // the policy keeps the segment cuts exact (see ./segments.js)
   policyError: null,
   ignored: new Set(),
   gen: '',
@@ -33,23 +49,37 @@ const resultCache = new Map();
 /** tabId → { host, counts, at } for the toolbar popup. */
 const tabs = new Map();
 
+/** Fetches, compiles (streaming) and instantiates the wasm once. */
 function ensureWasm() {
   if (!wasmReady) {
-    wasmReady = init({ module_or_path: chrome.runtime.getURL('wasm/conduct_wasm_bg.wasm') }).then(() => undefined);
+    stamp('wasm-start');
+    wasmReady = init({ module_or_path: chrome.runtime.getURL('wasm/conduct_wasm_bg.wasm') }).then(() => { stamp('wasm-ready'); });
     wasmReady.catch(() => { wasmReady = null; });
   }
   return wasmReady;
 }
 
+function baseChecker() {
+  if (!defaultChecker) {
+    stamp('checker-start');
+    defaultChecker = new Checker();
+    stamp('checker-ready');
+  }
+  return defaultChecker;
+}
+
+/** The Checker for `policyText` (null/'' = the built-in packs). Throws on a bad policy. */
 function checkerFor(policyText) {
-  const key = policyText || '';
-  let c = checkers.get(key);
-  if (c) { checkers.delete(key); checkers.set(key, c); return c; }
-  c = policyText ? new Checker(policyText) : new Checker();   // throws on a bad policy
-  checkers.set(key, c);
-  while (checkers.size > 3) {
-    const [oldKey, old] = checkers.entries().next().value;
-    if (old === state.checker) break;
+  if (!policyText) return baseChecker();
+  let c = checkers.get(policyText);
+  if (c) { checkers.delete(policyText); checkers.set(policyText, c); return c; }
+  stamp('checker-start');
+  c = new Checker(policyText);
+  stamp('checker-ready');
+  checkers.set(policyText, c);
+  for (const [oldKey, old] of checkers) {
+    if (checkers.size <= 3) break;
+    if (old === state.checker || old === c) continue;
     checkers.delete(oldKey);
     try { old.free?.(); } catch { /* already freed */ }
   }
@@ -66,8 +96,9 @@ let managedRead = false;
 async function readManaged() {
   const real = chrome.storage.managed.get(null).then((v) => v || {}, () => ({}));
   if (managedRead) return real;
+  const cached = chrome.storage.local.get('managedCache');
   const first = await Promise.race([real, new Promise((r) => setTimeout(() => r(null), 400))]);
-  const { managedCache = {} } = await chrome.storage.local.get('managedCache');
+  const { managedCache = {} } = await cached;
   const settle = async (v) => {
     managedRead = true;
     if (JSON.stringify(v) !== JSON.stringify(managedCache)) await chrome.storage.local.set({ managedCache: v });
@@ -81,48 +112,97 @@ async function readManaged() {
   return managedCache;
 }
 
-async function load() {
-  await ensureWasm();
-  if (!baseChecker) baseChecker = checkerFor(null);
-  const [{ [STORAGE.settings]: user }, managed, local] = await Promise.all([
-    chrome.storage.sync.get(STORAGE.settings),
+/** Everything a load needs from storage, read in parallel (and, at worker start, while the wasm compiles). */
+async function readStored() {
+  const [{ [STORAGE.settings]: user, [GUARD_KEY]: userGuard = null }, managed, local] = await Promise.all([
+    chrome.storage.sync.get([STORAGE.settings, GUARD_KEY]),
     readManaged(),
     chrome.storage.local.get([STORAGE.ignored, 'lastGoodPolicy']),
   ]);
   const { settings, locked } = effectiveSettings(user, managed);
+  const policyText = await withGuardPolicy(toPolicy(settings), managed, userGuard);
+  stamp('settings-ready');
+  return { user, managed, local, settings, locked, policyText };
+}
+
+async function load() {
+  let storedDone = false;
+  const stored = readStored().finally(() => { storedDone = true; });
+  // While the settings are still being read (after a browser start the managed storage can take
+  // 400 ms), build the checker of the last policy in force: usually the one they will give.
+  const speculate = Promise.all([ensureWasm(), chrome.storage.local.get('lastGoodPolicy')]).then(([, l]) => {
+    if (storedDone || state.checker) return;
+    try { checkerFor(l.lastGoodPolicy || null); } catch { /* built for real below, with its error */ }
+  }, () => {});
+  const [{ user, managed, local, settings, locked, policyText }] = await Promise.all([stored, ensureWasm(), speculate]);
   state.userSettings = normalizeSettings(user);
   state.managed = managed;
   state.settings = settings;
   state.locked = locked;
   state.ignored = new Set(Array.isArray(local[STORAGE.ignored]) ? local[STORAGE.ignored] : []);
-  const policyText = await withGuardPolicy(toPolicy(settings), managed);
+  // Only the checker of the policy in force is built (the built-in one only when that is the policy).
   let error = null;
   try {
     state.checker = checkerFor(policyText);
     state.policyText = policyText;
-    if ((local.lastGoodPolicy ?? null) !== policyText) await chrome.storage.local.set({ lastGoodPolicy: policyText });
   } catch (e) {
     error = String(e && e.message ? e.message : e);
     // Keep the last valid checker: the one in memory, else the last good policy from storage.
     if (!state.checker) {
-      try { state.checker = checkerFor(local.lastGoodPolicy || null); } catch { state.checker = baseChecker; }
+      try { state.checker = checkerFor(local.lastGoodPolicy || null); } catch { state.checker = baseChecker(); }
     }
   }
+  state.segmentable = segmentable(state.policyText);
   state.policyError = error;
   const version = wasmVersion();
   state.gen = quickHash(JSON.stringify([version, state.policyText, settings.enabled, settings.sites, [...state.ignored].sort()]));
-  const prev = (await chrome.storage.local.get(STORAGE.state))[STORAGE.state];
+  // Storage writes do not hold up the requests waiting for this load.
   const next = { gen: state.gen, policyError: error, version, policy: state.policyText };
-  if (!prev || prev.gen !== next.gen || prev.policyError !== next.policyError) {
-    await chrome.storage.local.set({ [STORAGE.state]: next });
-  }
+  const lastGood = error ? null : policyText;
+  persist(async () => {
+    if (!error && (local.lastGoodPolicy ?? null) !== lastGood) await chrome.storage.local.set({ lastGoodPolicy: lastGood });
+    const prev = (await chrome.storage.local.get(STORAGE.state))[STORAGE.state];
+    if (!prev || prev.gen !== next.gen || prev.policyError !== next.policyError) {
+      await chrome.storage.local.set({ [STORAGE.state]: next });
+    }
+  });
 }
+
+let writes = Promise.resolve();
+/** Runs storage writes one after another, in the order the loads made them. */
+function persist(write) {
+  writes = writes.then(write).catch((e) => console.error('conduct: storage write failed', e));
+}
+
+/**
+ * Compiles, in idle time after a load, the context regexes the rules' own examples need: the engine
+ * compiles its built-in regexes lazily, on the first text that needs each one, which would otherwise
+ * land on the user's first keystrokes. A few rules per task, so a check that arrives meanwhile waits
+ * for one slice at most; checks already waiting go first.
+ */
+function warmUp() {
+  const c = state.checker;
+  if (!c || warmed.has(c)) return;
+  warmed.add(c);
+  let rules = null;
+  const slice = (from) => setTimeout(() => {
+    if (state.checker !== c) return;   // replaced meanwhile: the new one has its own warm-up
+    try {
+      if (!rules) { stamp('warm-start'); rules = c.rules(); }
+      const to = Math.min(rules.length, from + 4);
+      for (let i = from; i < to; i++) c.check(rules[i].flag.join('\n'), 'auto');
+      if (to < rules.length) slice(to); else stamp('warm-end');
+    } catch (e) { console.debug('conduct: warm-up failed', e); }
+  }, from ? 0 : 50);
+  slice(0);
+}
+const warmed = new WeakSet();
 
 function reload() {
   // Loads run one after another, so a slower older load can never overwrite a newer one.
   const p = (state.loaded || Promise.resolve()).catch(() => {}).then(load);
   state.loaded = p;
-  p.catch((e) => console.error('conduct: load failed', e));
+  p.then(warmUp, (e) => console.error('conduct: load failed', e));
   return p;
 }
 
@@ -134,25 +214,45 @@ function ready() {
 
 const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
 
+/** Ignore keys by their input (rule, flagged text, context): the same findings come back on every keystroke. */
+const keyCache = new Map();
+
 /** The "ignore once" key: a hash of rule id + flagged text + surrounding context. */
 async function ignoreKey(rule, text, start, end) {
   const ctx = text.slice(Math.max(0, start - CONTEXT_CHARS), start) + '\u0001' + text.slice(end, end + CONTEXT_CHARS);
-  const data = new TextEncoder().encode(`${rule}\u0000${text.slice(start, end)}\u0000${ctx}`);
-  return hex(await crypto.subtle.digest('SHA-256', data)).slice(0, 32);
+  const input = `${rule}\u0000${text.slice(start, end)}\u0000${ctx}`;
+  let key = keyCache.get(input);
+  if (key) return key;
+  key = hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(input))).slice(0, 32);
+  keyCache.set(input, key);
+  while (keyCache.size > 4000) keyCache.delete(keyCache.keys().next().value);
+  return key;
+}
+
+/** The engine's findings for `text`, sentence segments re-used from earlier checks. */
+function findings(text, lang) {
+  const checker = state.checker;
+  if (!state.segmentable) return checker.check(text, lang);
+  let cache = segmentCaches.get(checker);
+  if (!cache) { cache = new SegmentCache(); segmentCaches.set(checker, cache); }
+  return checkSegments((s) => checker.check(s, lang), text, cache, `${lang}\u0000`);
 }
 
 async function check(text, lang) {
-  const raw = text ? state.checker.check(text, lang || 'auto') : [];
+  if (!text) return [];
+  stamp('first-check-start');
+  const raw = findings(text, lang || 'auto');
+  stamp('first-check-end');
+  const keys = await Promise.all(raw.map((d) => ignoreKey(d.rule, text, d.start, d.end)));
   const out = [];
-  for (const d of raw) {
-    const key = await ignoreKey(d.rule, text, d.start, d.end);
-    if (state.ignored.has(key)) continue;
+  raw.forEach((d, i) => {
+    if (state.ignored.has(keys[i])) return;
     out.push({
       rule: d.rule, category: d.category, kind: d.kind ?? null, severity: d.severity,
       start: d.start, end: d.end, text: d.text, message: d.message, norm: d.norm,
-      suggestions: Array.isArray(d.suggestions) ? [...d.suggestions] : [], key,
+      suggestions: Array.isArray(d.suggestions) ? [...d.suggestions] : [], key: keys[i],
     });
-  }
+  });
   return out;
 }
 
@@ -251,7 +351,7 @@ async function handle(msg, sender) {
     }
     case 'rules':
       return {
-        kind: 'rules', version: wasmVersion(), rules: state.checker.rules(), catalog: baseChecker.rules(),
+        kind: 'rules', version: wasmVersion(), rules: state.checker.rules(), catalog: baseChecker().rules(),
         settings: state.userSettings, effective: s, locked: state.locked, policyError: state.policyError,
         categories: CATEGORIES,
       };
@@ -272,10 +372,23 @@ async function handle(msg, sender) {
   return { kind: 'error', message: 'unhandled' };
 }
 
+const errorResponse = (e) => ({ kind: 'error', message: String(e && e.message ? e.message : e) });
+
 chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   if (sender.id !== chrome.runtime.id) return false;
-  handle(msg, sender).then(sendResponse, (e) => sendResponse({ kind: 'error', message: String(e && e.message ? e.message : e) }));
+  handle(msg, sender).then(sendResponse, (e) => sendResponse(errorResponse(e)));
   return true;
+});
+
+// The extension's own long-lived connections (shared/protocol.js `request`): {rid, msg} → {rid, res}.
+chrome.runtime.onConnect.addListener((port) => {
+  if (port.name !== PORT_NAME || port.sender?.id !== chrome.runtime.id) return;
+  port.onMessage.addListener((m) => {
+    if (!m || !Number.isInteger(m.rid)) return;
+    handle(m.msg, port.sender).catch(errorResponse).then((res) => {
+      try { port.postMessage({ rid: m.rid, res }); } catch { /* the other side went away */ }
+    });
+  });
 });
 
 chrome.storage.onChanged.addListener((changes, area) => {
@@ -290,4 +403,6 @@ chrome.tabs?.onRemoved?.addListener((tabId) => {
 });
 installGuardWorker(reload);
 
+// At worker start: the wasm compiles while the settings are read; then the policy's checker.
+ensureWasm();
 reload();

@@ -1,0 +1,104 @@
+// Incremental checking: a text is cut into segments the engine sees independently, and each
+// segment's findings are kept, so a keystroke re-checks one sentence instead of the whole message.
+//
+// Where a cut is exact: after 。 ？ ? ； ; (full-width forms normalise to the ASCII ones). The
+// engine's context (requires / unless / unless_before, approved commitments, the message
+// language) is the sentence or clause around a trigger, and a sentence ends at those marks; its
+// terms are matched on a stream that skips separators (whitespace, `.`, `-`, emoji …) but keeps
+// these marks, which are no letters, no leetspeak (unlike `!`) and in no term — so no finding,
+// exception or allow-phrase can reach across them. Line breaks are NOT cuts: `傻\n逼` is one
+// finding. tests/e2e/segments-unit.test.mjs checks segment-wise results against whole-text ones.
+
+const CUT = /[。？?；;]/g;
+
+/**
+ * False when the policy has a term, exception or allow-phrase with a cut mark anywhere but at its
+ * end (the built-in packs only end terms with one, e.g. `a child?`, `滚。`): a match could then
+ * reach across a cut, so texts are checked whole.
+ * @param {string|null} policyText  the JSON policy the worker builds (null: built-in packs only)
+ */
+export function segmentable(policyText) {
+  if (!policyText) return true;
+  let p;
+  try { p = JSON.parse(policyText); } catch { return false; }
+  const phrases = [
+    ...(Array.isArray(p.terms) ? p.terms.flatMap((t) => t?.add ?? []) : []),
+    ...(Array.isArray(p.allow) ? p.allow : []),
+    ...(Array.isArray(p.rule) ? p.rule.flatMap((r) => [...(r?.terms ?? []), ...(r?.exceptions ?? [])]) : []),
+  ];
+  return phrases.every((t) => typeof t !== 'string' || !/[。？?；;]/.test(t.trimEnd().slice(0, -1)));
+}
+
+/** [start, end) UTF-16 ranges covering `text`, each ending after a cut mark (the last one at the end). */
+export function segmentBounds(text) {
+  const out = [];
+  let start = 0;
+  CUT.lastIndex = 0;
+  for (let m = CUT.exec(text); m; m = CUT.exec(text)) {
+    const end = m.index + 1;
+    out.push([start, end]);
+    start = end;
+  }
+  if (start < text.length || !out.length) out.push([start, text.length]);
+  return out;
+}
+
+/** Findings by segment text (and message language), least recently used dropped first. */
+export class SegmentCache {
+  constructor({ maxEntries = 4000, maxChars = 2_000_000 } = {}) {
+    this.maxEntries = maxEntries;
+    this.maxChars = maxChars;
+    this.map = new Map();
+    this.chars = 0;
+  }
+  get(key) {
+    const v = this.map.get(key);
+    if (v) { this.map.delete(key); this.map.set(key, v); }
+    return v;
+  }
+  set(key, v) {
+    if (this.map.has(key)) this.chars -= key.length;
+    this.map.set(key, v);
+    this.chars += key.length;
+    while (this.map.size > this.maxEntries || this.chars > this.maxChars) {
+      const oldest = this.map.keys().next().value;
+      this.chars -= oldest.length;
+      this.map.delete(oldest);
+    }
+  }
+  clear() { this.map.clear(); this.chars = 0; }
+}
+
+/**
+ * The engine's findings for `text`, as `check(text)` would return them, re-using `cache` for the
+ * segments seen before. Runs of segments not in the cache are checked in one `check` call each.
+ * `check(s)` returns findings with UTF-16 `start`/`end` in `s`. Returns fresh objects; the cached
+ * ones are never handed out.
+ * @param {(s: string) => Array<{start:number, end:number}>} check
+ * @param {string} text
+ * @param {SegmentCache} cache
+ * @param {string} prefix  cache key prefix (message language)
+ */
+export function checkSegments(check, text, cache, prefix = '') {
+  const bounds = segmentBounds(text);
+  const per = bounds.map(([s, e]) => cache.get(prefix + text.slice(s, e)));
+  for (let i = 0; i < bounds.length; i++) {
+    if (per[i]) continue;
+    let j = i;
+    while (j + 1 < bounds.length && !per[j + 1]) j++;
+    const from = bounds[i][0];
+    const found = check(text.slice(from, bounds[j][1]));
+    for (let k = i; k <= j; k++) per[k] = [];
+    // Each finding lies within one segment: give it to the one containing its start.
+    let k = i;
+    for (const d of found) {
+      while (k < j && d.start + from >= bounds[k][1]) k++;
+      per[k].push({ ...d, start: d.start + from - bounds[k][0], end: d.end + from - bounds[k][0] });
+    }
+    for (let x = i; x <= j; x++) cache.set(prefix + text.slice(bounds[x][0], bounds[x][1]), per[x]);
+    i = j;
+  }
+  const out = [];
+  bounds.forEach(([s], i) => { for (const d of per[i]) out.push({ ...d, start: d.start + s, end: d.end + s }); });
+  return out;
+}

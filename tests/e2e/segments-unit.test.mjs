@@ -1,0 +1,71 @@
+// Incremental checking in node (no browser): the worker checks a text segment by segment
+// (extension/src/worker/segments.js) and must find exactly what one whole-text check finds.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { segmentBounds, SegmentCache, checkSegments, segmentable } from '../../extension/src/worker/segments.js';
+import { loadEngine, ROOT } from './lib/harness.mjs';
+import { pickSentences } from './lib/sentences.mjs';
+import { supportMessage } from './lib/messages.mjs';
+
+let checker, texts;
+before(async () => {
+  checker = new (await loadEngine()).Checker();
+  const corpus = join(ROOT, 'tests', 'corpus');
+  const rows = readdirSync(corpus).filter((f) => f.endsWith('.tsv'))
+    .flatMap((f) => readFileSync(join(corpus, f), 'utf8').split('\n').slice(1))
+    .map((l) => l.split('\t')[1]).filter(Boolean).map((t) => t.replace(/\\n/g, '\n'));
+  const examples = checker.rules().flatMap((r) => [...r.flag, ...r.allow]);
+  // Each piece alone, and runs of neighbours glued with nothing, a space or a line break, so
+  // findings and exceptions meet every kind of segment boundary.
+  const pieces = [...rows, ...examples];
+  texts = [...pieces];
+  for (const glue of ['', ' ', '\n']) for (let i = 0; i + 3 <= pieces.length; i += 2) texts.push(pieces.slice(i, i + 3).join(glue));
+  texts.push(supportMessage(pickSentences(checker), 10 * 1024));
+});
+
+const key = (ds) => ds.map((d) => `${d.start}-${d.end} ${d.rule} ${d.severity} ${d.text} ${d.message}`);
+
+test('segments cover the text and end after 。？?；;', () => {
+  assert.deepEqual(segmentBounds(''), [[0, 0]]);
+  assert.deepEqual(segmentBounds('好。ok? a；b'), [[0, 2], [2, 5], [5, 8], [8, 9]]);
+  assert.deepEqual(segmentBounds('one;two\nthree'), [[0, 4], [4, 13]]);
+});
+
+test('segment-wise findings equal whole-text findings (corpus, rule examples, glued runs)', () => {
+  const cache = new SegmentCache();
+  let n = 0, findings = 0;
+  for (const lang of ['auto', 'en']) {
+    for (const t of texts) {
+      const whole = checker.check(t, lang);
+      const parts = checkSegments((s) => checker.check(s, lang), t, cache, `${lang}\u0000`);
+      assert.deepEqual(key(parts), key(whole), `text: ${JSON.stringify(t.slice(0, 200))}`);
+      n++; findings += whole.length;
+    }
+  }
+  assert.ok(findings > 100, `the texts have findings (${findings} in ${n} checks)`);
+});
+
+test('an edit re-checks only the segments it touched', () => {
+  const text = supportMessage(pickSentences(checker), 10 * 1024);
+  const cache = new SegmentCache();
+  const calls = [];
+  const check = (s) => { calls.push(s.length); return checker.check(s, 'auto'); };
+  checkSegments(check, text, cache);
+  assert.equal(calls.length, 1, 'a cold cache: one call for the whole text');
+  calls.length = 0;
+  const edited = text.slice(0, 5000) + 'xyz' + text.slice(5000);
+  const got = checkSegments(check, edited, cache);
+  assert.equal(calls.length, 1);
+  assert.ok(calls[0] < 400, `one sentence re-checked (${calls[0]} chars)`);
+  assert.deepEqual(key(got), key(checker.check(edited, 'auto')));
+});
+
+test('a policy term with a cut mark inside turns segmenting off', () => {
+  assert.equal(segmentable(null), true);
+  assert.equal(segmentable(JSON.stringify({ version: 1, terms: [{ rule: 'x', add: ['are you ok?'] }] })), true);
+  assert.equal(segmentable(JSON.stringify({ version: 1, terms: [{ rule: 'x', add: ['ok?then'] }] })), false);
+  assert.equal(segmentable(JSON.stringify({ version: 1, allow: ['A;B'] })), false);
+  assert.equal(segmentable(JSON.stringify({ version: 1, rule: [{ id: 'x.y', terms: ['a'], exceptions: ['b。c'] }] })), false);
+});
