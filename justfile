@@ -20,7 +20,7 @@ lint:
 test-rust:
     cargo test --workspace --no-fail-fast
     # the engine as the wasm package builds it: JSON packs and policies, fewer regex features
-    cargo test -p conduct-rules --no-default-features --lib --tests
+    cargo test -p conduct-rules --no-default-features
 
 # Build the wasm package (pinned wasm-bindgen CLI, npm binaryen's wasm-opt -Oz) into crates/conduct-wasm/pkg and extension/wasm
 wasm:

@@ -58,13 +58,13 @@ pub struct Checker {
 /// ```
 /// use conduct_rules::CheckerBuilder;
 ///
-/// let policy = r#"
-/// version = 1
-/// approved_commitments = ["按合同SLA"]
-/// [categories]
-/// disclosure = { enabled = false }
-/// "#;
-/// let checker = CheckerBuilder::new().policy_str("policy.toml", policy)?.build()?;
+/// // JSON here, so the example also runs without the `toml` feature; TOML reads the same keys.
+/// let policy = r#"{
+///   "version": 1,
+///   "approved_commitments": ["按合同SLA"],
+///   "categories": { "disclosure": { "enabled": false } }
+/// }"#;
+/// let checker = CheckerBuilder::new().policy_str("policy.json", policy)?.build()?;
 /// assert!(checker.check("按合同SLA，我们保证4小时内到场。").is_empty());
 /// # Ok::<(), conduct_rules::Error>(())
 /// ```
@@ -92,7 +92,8 @@ impl CheckerBuilder {
         self
     }
 
-    /// Adds a rule pack (TOML or JSON text); `file` names it in errors.
+    /// Adds a rule pack (TOML or JSON text; JSON only without the `toml` feature); `file` names it
+    /// in errors.
     pub fn pack(mut self, file: &str, source: &str) -> Self {
         self.packs.push((file.to_string(), source.to_string()));
         self
@@ -101,7 +102,8 @@ impl CheckerBuilder {
     /// Parses and sets the policy.
     ///
     /// # Errors
-    /// A located [`Error`] when the policy is not valid TOML/JSON or has unknown keys or wrong types.
+    /// A located [`Error`] when the policy is not valid TOML/JSON (JSON only without the `toml`
+    /// feature) or has unknown keys or wrong types.
     pub fn policy_str(mut self, file: &str, source: &str) -> Result<Self, Error> {
         let policy = parse_policy(file, source)?;
         self.policy = Some((policy, file.to_string(), source.to_string()));
@@ -363,7 +365,8 @@ fn parse_folds() -> Result<Folds, Error> {
     Ok(folds)
 }
 
-/// Parses a policy (TOML, or JSON when it starts with `{`) and checks its version.
+/// Parses a policy (TOML, or JSON when it starts with `{`; without the `toml` feature JSON only,
+/// and TOML is an [`ErrorKind::UnsupportedFormat`] error) and checks its version.
 ///
 /// # Errors
 /// A located [`Error`] for bad syntax, unknown keys, wrong types or an unsupported version.
@@ -390,7 +393,8 @@ impl Checker {
         CheckerBuilder::new().build()
     }
 
-    /// A checker with the built-in packs and the policy in `source` (TOML or JSON).
+    /// A checker with the built-in packs and the policy in `source` (TOML or JSON; JSON only
+    /// without the `toml` feature).
     ///
     /// # Errors
     /// A located [`Error`] when the policy is invalid.
