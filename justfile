@@ -49,6 +49,10 @@ bench:
     scripts/bench-wasm.sh
     scripts/bench-browser.sh
 
+# Instructions per check and per build (callgrind): the repeatable measure on a noisy machine
+bench-instructions:
+    scripts/callgrind-check.sh
+
 # Run each fuzz target for SECONDS (nightly cargo-fuzz)
 fuzz SECONDS="60":
     scripts/fuzz.sh {{SECONDS}}
