@@ -3,7 +3,7 @@
 // Ctrl+Z restores it. Screenshots with the popover open go to target/e2e-artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, loadEngine, underlines, waitForUnderlines, openPopover, popover, screenshot } from './lib/harness.mjs';
+import { setup, loadEngine, underlines, waitForUnderlines, openPopover, popover, screenshot, sameTexts } from './lib/harness.mjs';
 import { PAGES, readModel, norm } from './lib/pages.mjs';
 import { afterTyping, clearField, assertNoForeignRequests } from './lib/flow.mjs';
 import { pickSentences } from './lib/sentences.mjs';
@@ -52,7 +52,7 @@ for (const p of PAGES) {
         assert.ok(want.length > 0, `engine does not flag "${sentence}"`);
         await clearField(page);
         await afterTyping(page, () => page.keyboard.type(sentence));
-        const got = await waitForUnderlines(page, (u) => u.length === want.length);
+        const got = await waitForUnderlines(page, (u) => sameTexts(u, want, norm));
         assert.deepEqual(underlineTexts(got), want, `${p.name}: underlines for "${sentence}"`);
         for (const u of got.filter((x) => x.via === 'mirror')) {
           assert.equal(sentence.slice(u.start, u.end), u.text, 'mirror mark offsets');
@@ -134,11 +134,11 @@ test('fields added later and in dark pages are checked; popover readable on dark
     await page.click('#late');
     await afterTyping(page, () => page.keyboard.type(VIOLATING.zh));
     const want = expectedTexts(VIOLATING.zh);
-    const got = await waitForUnderlines(page, (u) => u.length === want.length);
+    const got = await waitForUnderlines(page, (u) => sameTexts(u, want, norm));
     assert.deepEqual(underlineTexts(got), want);
     await page.click('#field');
     await afterTyping(page, () => page.keyboard.type(VIOLATING.en));
-    await waitForUnderlines(page, (u) => u.length === want.length + expectedTexts(VIOLATING.en).length);
+    await waitForUnderlines(page, (u) => sameTexts(u, [...want, ...expectedTexts(VIOLATING.en)], norm));
     const [d] = checker.check(VIOLATING.en, 'auto');
     const pop = await openPopover(page, d.text);
     assert.ok(await pop.evaluate((el) => el.classList.contains('dark')), 'dark popover on a dark page');

@@ -2,7 +2,7 @@
 // included), and fields that are not visible are not checked until they are.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, loadEngine, underlines, waitForUnderlines, underlinePoint, checkCount, screenshot } from './lib/harness.mjs';
+import { setup, loadEngine, underlines, waitForUnderlines, underlinePoint, checkCount, screenshot, sameTexts } from './lib/harness.mjs';
 import { afterTyping, assertNoForeignRequests } from './lib/flow.mjs';
 import { pickSentences } from './lib/sentences.mjs';
 
@@ -28,7 +28,7 @@ test('cross-origin compose iframe: underline, popover inside the frame, apply an
   assert.ok(frame, 'cross-origin frame loaded');
   const [d] = checker.check(S.apply, 'auto');
   await page.keyboard.type(S.apply);
-  const got = await waitForUnderlines(page, (u) => u.length === checker.check(S.apply, 'auto').length);
+  const got = await waitForUnderlines(page, (u) => sameTexts(u, checker.check(S.apply, 'auto').map((x) => x.text)));
   assert.deepEqual(got.map((u) => u.text).sort(), checker.check(S.apply, 'auto').map((x) => x.text).sort());
 
   const { x, y } = await underlinePoint(page, d.text);
@@ -71,7 +71,7 @@ test('cross-origin designMode document: underlined, and nothing is added to it (
   await frame.waitForFunction(() => document.designMode === 'on');
   const want = checker.check(S.violating.zh, 'auto').map((d) => d.text);
   await page.keyboard.type(S.violating.zh);
-  const got = await waitForUnderlines(page, (u) => u.length === want.length);
+  const got = await waitForUnderlines(page, (u) => sameTexts(u, want));
   assert.deepEqual(got.map((u) => u.text), want);
   const { x, y } = await underlinePoint(page, want[0]);
   await page.mouse.move(x, y, { steps: 3 });

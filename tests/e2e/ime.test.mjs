@@ -2,7 +2,7 @@
 // checked while the composition is open; the committed text is checked at compositionend.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, loadEngine, underlines, waitForUnderlines, checkCount } from './lib/harness.mjs';
+import { setup, loadEngine, underlines, waitForUnderlines, checkCount, sameTexts } from './lib/harness.mjs';
 import { afterTyping, assertNoForeignRequests } from './lib/flow.mjs';
 import { PAGES } from './lib/pages.mjs';
 
@@ -42,7 +42,7 @@ for (const p of PAGES.filter((x) => ['textarea', 'contenteditable', 'iframe'].in
       assert.equal(await checkCount(page), before, 'no check while composing');
       assert.deepEqual(await underlines(page), [], 'no underline while composing');
       await cdp.send('Input.insertText', { text: WORD });   // commits: compositionend
-      const got = await waitForUnderlines(page, (u) => u.length === want.length);
+      const got = await waitForUnderlines(page, (u) => sameTexts(u, want));
       assert.deepEqual(got.map((u) => u.text), want);
       assert.ok(await checkCount(page) > before, 'checked after compositionend');
     } finally {

@@ -3,7 +3,7 @@
 // throws is reported and the last valid checker stays in use); recovery after the worker stopped.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, loadEngine, underlines, waitForUnderlines, openPopover, checkCount, screenshot } from './lib/harness.mjs';
+import { setup, loadEngine, underlines, waitForUnderlines, openPopover, checkCount, screenshot, sameTexts } from './lib/harness.mjs';
 import { afterTyping, assertNoForeignRequests } from './lib/flow.mjs';
 import { pickSentences, termRule } from './lib/sentences.mjs';
 import { norm } from './lib/pages.mjs';
@@ -54,7 +54,7 @@ test('ignore once hides that finding, stores only a hash, and survives a reload'
   const all = flaggedTexts(text);
   const zh = checker.check(text, 'auto')[0];
   await typeIn(page, 'textarea.html', text);
-  assert.deepEqual(texts(await waitForUnderlines(page, (u) => u.length === all.length)), all);
+  assert.deepEqual(texts(await waitForUnderlines(page, (u) => sameTexts(u, all, norm))), all);
   const pop = await openPopover(page, zh.text);
   await pop.locator('button[data-action="ignore"]').click();
   const rest = all.filter((t, i) => i !== all.indexOf(zh.text));

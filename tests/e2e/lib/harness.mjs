@@ -176,6 +176,17 @@ export async function waitForUnderlines(page, pred, { timeout = 5000 } = {}) {
   }
 }
 
+/**
+ * True when the underlines' texts are exactly `want`, in any order (`norm` applied to both). Wait
+ * on this rather than on a count: while a sentence is typed, a commitment or disclosure finding
+ * grows with its clause (…之前上 → …之前上线), so a stale result can have the right count.
+ */
+export function sameTexts(got, want, norm = (t) => t) {
+  const a = got.map((u) => norm(u.text)).sort();
+  const b = want.map(norm).sort();
+  return a.length === b.length && a.every((t, i) => t === b[i]);
+}
+
 /** Number of checks the content scripts ran in `page` (performance marks, all frames). */
 export async function checkCount(page) {
   let n = 0;
