@@ -4,12 +4,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, rmSync, accessSync, constants } from 'node:fs';
+import { POLICY_DIR } from './lib/policy-file.mjs';
 import { join } from 'node:path';
 import { setup, loadEngine, underlines, waitForUnderlines, screenshot } from './lib/harness.mjs';
 import { afterTyping, assertNoForeignRequests } from './lib/flow.mjs';
 import { pickSentences, termRule } from './lib/sentences.mjs';
 
-const POLICY_DIR = '/etc/chromium/policies/managed';
 const EXT_ID = 'bhmeeajmbffmldojmaipnihlgajcdlab';   // from the manifest's fixed key
 const policyFile = join(POLICY_DIR, `conduct-rules-e2e-${process.pid}.json`);
 

@@ -12,14 +12,12 @@
 // (its guard and its rules) stays in force.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadEngine, screenshot } from './lib/harness.mjs';
+import { POLICY_DIR, freshPolicyFile } from './lib/policy-file.mjs';
 import { afterTyping, assertNoForeignRequests } from './lib/flow.mjs';
 import { dialog, expectDialog, sent, waitMark, openWithGuard, waitFor, dialogFindings, inWorker, setGuard, auditLog, launch, freshKey } from './guard-lib.mjs';
 
-const POLICY_DIR = '/etc/chromium/policies/managed';
 const CODENAME = 'Project Falcon';
 const CUSTOM_RULE = {
   id: 'disclosure.project-codename', category: 'disclosure', kind: 'internal', severity: 'error',
@@ -55,20 +53,9 @@ async function reloadPolicies(ctx) {
   }
 }
 
-/** Files left by an earlier run that was killed (its process is gone) are removed. */
-function removeStalePolicies() {
-  if (!existsSync(POLICY_DIR)) return;
-  for (const f of readdirSync(POLICY_DIR)) {
-    const m = /^conduct-rules-e2e-(\d+)-[0-9a-f]+\.json$/.exec(f);
-    if (!m) continue;
-    try { process.kill(Number(m[1]), 0); } catch { rmSync(join(POLICY_DIR, f), { force: true }); }
-  }
-}
-
 before(async () => {
-  removeStalePolicies();
   engine = await loadEngine();
-  policyFile = join(POLICY_DIR, `conduct-rules-e2e-${process.pid}-${randomBytes(4).toString('hex')}.json`);
+  policyFile = freshPolicyFile('conduct-rules-e2e');
   env = await launch({ key: freshKey(), beforeLaunch: (id) => writePolicy(id, MANAGED) });
 });
 

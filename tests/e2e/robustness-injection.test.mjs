@@ -8,15 +8,13 @@
 // uses custom terms in the user's chrome.storage.sync settings.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadEngine, screenshot } from './lib/harness.mjs';
+import { POLICY_DIR, freshPolicyFile } from './lib/policy-file.mjs';
 import { assertNoForeignRequests } from './lib/flow.mjs';
 import { termRule } from './lib/sentences.mjs';
 import { launch, freshKey, inWorker, waitFor, openWithGuard, expectDialog, dialog } from './guard-lib.mjs';
 
-const POLICY_DIR = '/etc/chromium/policies/managed';
 const IMG = '<img src=x onerror="window.__pwned=1">';
 const BOLD = '<b>bold</b>';
 const RULE = {
@@ -30,19 +28,9 @@ const SENTENCE = 'The zorblax report is attached.';
 
 let env, policyFile, engine;
 
-function removeStalePolicies() {
-  if (!existsSync(POLICY_DIR)) return;
-  for (const f of readdirSync(POLICY_DIR)) {
-    const m = /^conduct-rules-robust-(\d+)-[0-9a-f]+\.json$/.exec(f);
-    if (!m) continue;
-    try { process.kill(Number(m[1]), 0); } catch { rmSync(join(POLICY_DIR, f), { force: true }); }
-  }
-}
-
 before(async () => {
-  removeStalePolicies();
   engine = await loadEngine();
-  policyFile = join(POLICY_DIR, `conduct-rules-robust-${process.pid}-${randomBytes(4).toString('hex')}.json`);
+  policyFile = freshPolicyFile('conduct-rules-robust');
   env = await launch({
     key: freshKey(),
     beforeLaunch: (id) => {
