@@ -34,6 +34,18 @@ test('version() is the crate version', () => {
   assert.equal(JSON.parse(readFileSync(PKG + 'package.json', 'utf8')).name, 'conduct-wasm');
 });
 
+test('warmUp compiles the lazy regexes a few at a time, then reports done; checks are unchanged', () => {
+  const fresh = new Checker();
+  const text = '没问题，我保证下周二之前全部上线！';
+  const before = fresh.check(text).map((d) => [d.rule, d.start, d.end]);
+  let steps = 0;
+  while (!fresh.warmUp(5)) steps++;
+  assert.ok(steps > 5, `more than one slice of work (${steps} steps)`);
+  assert.equal(fresh.warmUp(5), true, 'nothing left');
+  assert.deepEqual(fresh.check(text).map((d) => [d.rule, d.start, d.end]), before);
+  fresh.free();
+});
+
 test('a clean professional text has no findings', () => {
   assert.deepEqual(checker.check('您好，这个问题我们已经定位，预计周五给出修复方案。'), []);
   assert.deepEqual(checker.check('Hello, we have located the issue and expect to propose a fix on Friday.'), []);

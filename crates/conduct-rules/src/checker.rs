@@ -442,7 +442,17 @@ impl Checker {
     /// An [`Error`] naming the first regex that does not compile (never for the built-in packs,
     /// which the test suite compiles).
     pub fn warm_up(&self) -> Result<(), Error> {
-        self.regexes.compile_all().map_err(|(pattern, e)| {
+        self.warm_up_step(usize::MAX).map(|_| ())
+    }
+
+    /// Like [`Checker::warm_up`], a few at a time: compiles up to `max` of the regexes not compiled
+    /// yet and returns `true` once all are. Lets a single-threaded host (the wasm service worker)
+    /// spread the work over idle slices between checks.
+    ///
+    /// # Errors
+    /// As [`Checker::warm_up`].
+    pub fn warm_up_step(&self, max: usize) -> Result<bool, Error> {
+        self.regexes.compile_some(max).map_err(|(pattern, e)| {
             Error::new(ErrorKind::InvalidRegex, "packs", format!("regex `{pattern}` does not compile: {e}"))
         })
     }

@@ -109,14 +109,16 @@ impl RegexPool {
         item.cell.get_or_init(|| build(&item.pattern)).as_ref().ok()
     }
 
-    /// Compiles every regex now; the first failure as `(pattern, error)`.
-    pub(crate) fn compile_all(&self) -> Result<(), (String, regex::Error)> {
-        for item in &self.items {
+    /// Compiles up to `max` regexes that are not compiled yet; `Ok(true)` once none is left. The
+    /// first failure as `(pattern, error)`.
+    pub(crate) fn compile_some(&self, max: usize) -> Result<bool, (String, regex::Error)> {
+        let mut pending = self.items.iter().filter(|item| item.cell.get().is_none());
+        for item in pending.by_ref().take(max) {
             if let Err(e) = item.cell.get_or_init(|| build(&item.pattern)) {
                 return Err((item.pattern.clone(), e.clone()));
             }
         }
-        Ok(())
+        Ok(pending.next().is_none())
     }
 
     /// Number of distinct regexes.
@@ -138,6 +140,22 @@ mod tests {
         let re = pool.get(id).expect("compiles");
         assert!(re.is_match("你是sb吗"));
         assert!(!re.is_match("sbc"));
+    }
+
+    #[test]
+    fn compiles_in_steps() {
+        let mut pool = RegexPool::default();
+        for src in ["a", "b", "c"] {
+            pool.add(src, false, "f", "", "k").unwrap_or_else(|e| panic!("{e}"));
+        }
+        let compiled = |pool: &RegexPool| pool.items.iter().filter(|i| i.cell.get().is_some()).count();
+        assert!(matches!(pool.compile_some(2), Ok(false)));
+        assert_eq!(compiled(&pool), 2);
+        assert!(matches!(pool.compile_some(2), Ok(true)));
+        assert_eq!(compiled(&pool), 3);
+        assert!(matches!(pool.compile_some(2), Ok(true)));
+        pool.add("(", false, "f", "", "k").unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(pool.compile_some(usize::MAX), Err((p, _)) if p == "("));
     }
 
     #[test]

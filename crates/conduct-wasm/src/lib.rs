@@ -234,6 +234,14 @@ impl Checker {
         Ok(array)
     }
 
+    /// Compiles up to `max` of the context regexes that are still compiled lazily (on the first
+    /// check that needs each); `true` once all are. Call it in idle slices after building the
+    /// checker, so the first checks a user triggers do not pay for the compiling.
+    #[wasm_bindgen(js_name = warmUp)]
+    pub fn warm_up(&self, max: u32) -> Result<bool, JsError> {
+        self.inner.warm_up_step(max as usize).map_err(|e| JsError::new(&e.to_string()))
+    }
+
     /// Every rule (enabled or not), in pack order.
     #[wasm_bindgen(unchecked_return_type = "RuleInfo[]")]
     pub fn rules(&self) -> JsValue {

@@ -175,27 +175,26 @@ function persist(write) {
 }
 
 /**
- * Compiles, in idle time after a load, the context regexes the rules' own examples need: the engine
- * compiles its built-in regexes lazily, on the first text that needs each one, which would otherwise
- * land on the user's first keystrokes. A few rules per task, so a check that arrives meanwhile waits
- * for one slice at most; checks already waiting go first.
+ * Compiles, in idle time after a load, the context regexes the engine would otherwise compile
+ * lazily, on the first text that needs each one — which would land on the user's first
+ * keystrokes. A few regexes per task (`warmUp(n)`), so a check that arrives meanwhile waits for one
+ * slice at most; checks already waiting go first.
  */
 function warmUp() {
   const c = state.checker;
   if (!c || warmed.has(c)) return;
   warmed.add(c);
-  let rules = null;
-  const slice = (from) => setTimeout(() => {
+  const slice = (first) => setTimeout(() => {
     if (state.checker !== c) return;   // replaced meanwhile: the new one has its own warm-up
     try {
-      if (!rules) { stamp('warm-start'); rules = c.rules(); }
-      const to = Math.min(rules.length, from + 4);
-      for (let i = from; i < to; i++) c.check(rules[i].flag.join('\n'), 'auto');
-      if (to < rules.length) slice(to); else stamp('warm-end');
+      if (first) stamp('warm-start');
+      if (c.warmUp(WARM_UP_PER_SLICE)) stamp('warm-end'); else slice(false);
     } catch (e) { console.debug('conduct: warm-up failed', e); }
-  }, from ? 0 : 50);
-  slice(0);
+  }, first ? 50 : 0);
+  slice(true);
 }
+/** Regexes compiled per idle slice: a few ms each in wasm. */
+const WARM_UP_PER_SLICE = 3;
 const warmed = new WeakSet();
 
 function reload() {
