@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { CHROMIUM } from './lib/harness.mjs';
 import { EXT_OUT, EXT_SRC, ARTIFACTS } from './lib/paths.mjs';
 import { startServer } from './lib/server.mjs';
+import { flagExamples } from '../lib/pack-examples.mjs';
 
 /** A fresh RSA key → the manifest `key` and the extension id Chromium derives from it. */
 export function freshKey() {
@@ -193,7 +194,7 @@ export function pickGuardSentences(checker) {
   const atLeastWarning = (s) => checker.check(s, 'auto').some((d) => d.severity !== 'info');
   const brief = { zh: ['你们这些傻逼', '这套系统我保证下周二之前上线'], en: ['I guarantee it will be live on Monday', 'our floor price is $3,000, half the list price'] };
   const isZh = (s) => /[\u4e00-\u9fff]/.test(s);
-  const examples = checker.rules().flatMap((r) => r.flag).filter((s) => s.length <= 60 && !/[\n\t]/.test(s));
+  const examples = flagExamples().filter((s) => s.length <= 60 && !/[\n\t]/.test(s));
   const pick = (lang, skip = []) => [...brief[lang], ...examples.filter((s) => (lang === 'zh' ? isZh(s) : !isZh(s)))]
     .find((s) => atLeastWarning(s) && !skip.includes(s));
   const zh = pick('zh');

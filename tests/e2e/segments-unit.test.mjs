@@ -8,6 +8,7 @@ import { segmentBounds, SegmentCache, checkSegments, segmentable } from '../../e
 import { loadEngine, ROOT } from './lib/harness.mjs';
 import { pickSentences } from './lib/sentences.mjs';
 import { supportMessage } from './lib/messages.mjs';
+import { packExamples } from '../lib/pack-examples.mjs';
 
 let checker, texts;
 before(async () => {
@@ -16,7 +17,7 @@ before(async () => {
   const rows = readdirSync(corpus).filter((f) => f.endsWith('.tsv'))
     .flatMap((f) => readFileSync(join(corpus, f), 'utf8').split('\n').slice(1))
     .map((l) => l.split('\t')[1]).filter(Boolean).map((t) => t.replace(/\\n/g, '\n'));
-  const examples = checker.rules().flatMap((r) => [...r.flag, ...r.allow]);
+  const examples = [...packExamples().values()].flatMap((e) => [...e.flag, ...e.allow]);
   // Each piece alone, and runs of neighbours glued with nothing, a space or a line break, so
   // findings and exceptions meet every kind of segment boundary.
   const pieces = [...rows, ...examples];

@@ -1,8 +1,9 @@
 // The wasm package's JS API, as the extension uses it. Run: `just wasm && node --test tests/wasm/`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { wasm, PKG } from './pkg.mjs';
+import { packExamples } from '../lib/pack-examples.mjs';
 
 const { Checker, version } = wasm;
 const checker = new Checker();
@@ -211,33 +212,8 @@ test('rules() lists every rule; explain() returns one or undefined', () => {
   assert.equal(checker.explain(''), undefined);
 });
 
-/**
- * The built-in packs' `flag` examples by rule id, read from the pack files: the wasm build leaves
- * the examples out of the module. Reads only what the packs use of TOML for them: `[[rule]]`
- * blocks with `id = "…"` and a multi-line `flag = [ … ]` array of "basic" or 'literal' strings.
- */
-function packFlagExamples() {
-  const dir = new URL('../../crates/conduct-rules/packs/', import.meta.url);
-  const examples = new Map();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.toml') && f !== 'folds.toml')) {
-    const text = readFileSync(new URL(file, dir), 'utf8');
-    for (const block of text.split(/^\[\[rule\]\][ \t]*$/m).slice(1)) {
-      const id = block.match(/^id = "([^"]+)"/m)?.[1];
-      const body = block.match(/^flag = \[\r?\n([\s\S]*?)^\]/m)?.[1] ?? '';
-      const strings = [];
-      for (const m of body.matchAll(/"((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'|#[^\n]*/g)) {
-        if (m[1] !== undefined) strings.push(JSON.parse(`"${m[1]}"`));
-        else if (m[2] !== undefined) strings.push(m[2]);
-      }
-      assert.ok(id, `a [[rule]] without an id in ${file}`);
-      examples.set(id, strings);
-    }
-  }
-  return examples;
-}
-
 test("every rule's own flag examples are flagged through the wasm, with exact spans", () => {
-  const examples = packFlagExamples();
+  const examples = new Map([...packExamples()].map(([id, e]) => [id, e.flag]));
   const rules = checker.rules();
   assert.deepEqual([...examples.keys()].sort(), rules.map((r) => r.id).sort(), 'the packs list the wasm rules');
   // Overlapping findings of one category are merged into one (the engine's default), so the

@@ -8,12 +8,14 @@ const BRIEF = {
   en: ['I guarantee it will be live on Monday', 'our floor price is $3,000, half the list price'],
 };
 
+import { flagExamples } from '../../lib/pack-examples.mjs';
+
 const isZh = (s) => /[\u4e00-\u9fff]/.test(s);
 const typeable = (s) => s.length <= 60 && !/[\n\t]/.test(s);
 
 export function pickSentences(checker) {
   const flagged = (s) => checker.check(s, 'auto').length > 0;
-  const examples = checker.rules().flatMap((r) => r.flag).filter(typeable);
+  const examples = flagExamples().filter(typeable);
   const pick = (lang) => BRIEF[lang].find(flagged)
     ?? examples.find((s) => (lang === 'zh' ? isZh(s) : !isZh(s)) && flagged(s));
   const violating = { zh: pick('zh'), en: pick('en') };
