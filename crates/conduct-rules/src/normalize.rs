@@ -62,8 +62,6 @@ pub(crate) struct Normalized {
     /// One entry per character of `compact`, with its byte offset in `compact`.
     pub cchars: Vec<CChar>,
     pub cbytes: Vec<u32>,
-    /// Folded character of the last compact character (for collapsing runs).
-    last_fold: Option<char>,
 }
 
 /// Characters dropped entirely: zero-width and format characters, variation selectors,
@@ -236,7 +234,6 @@ impl Normalized {
             compact: String::with_capacity(text.len()),
             cchars: Vec::with_capacity(text.len()),
             cbytes: Vec::with_capacity(text.len()),
-            last_fold: None,
         };
         let bytes = text.as_bytes();
         let mut i = 0;
@@ -274,14 +271,13 @@ impl Normalized {
             return;
         }
         // Collapse a run of one repeated Latin letter, never across a separator.
-        if fold.is_ascii_alphabetic() && self.last_fold == Some(fold) {
+        if fold.is_ascii_alphabetic() && self.compact.ends_with(fold) {
             if let Some(last) = self.cchars.last_mut().filter(|last| last.last + 1 == idx) {
                 last.last = idx;
                 last.count += 1;
                 return;
             }
         }
-        self.last_fold = Some(fold);
         self.cbytes.push(self.compact.len() as u32);
         self.compact.push(fold);
         self.cchars.push(CChar { first: idx, last: idx, count: 1 });
