@@ -407,6 +407,12 @@ impl Checker {
         CheckerBuilder::new()
     }
 
+    /// The context regexes (for the tests that compare them with the regex crate).
+    #[cfg(all(test, feature = "toml"))]
+    pub(crate) fn regex_pool(&self) -> &RegexPool {
+        &self.regexes
+    }
+
     /// Every rule (enabled or not), in pack order.
     pub fn rules(&self) -> impl Iterator<Item = &RuleInfo> {
         self.rules.iter().map(|r| &r.info)
@@ -523,12 +529,12 @@ impl Checker {
         let sentence = &n.norm[ss..se];
         let mut covered: Option<(usize, usize)> = None;
         for &id in &rule.requires {
-            let m = self.regexes.get(id)?.find(sentence)?;
-            if let Some((s, e)) = n.original_of_norm(ss + m.start(), ss + m.end()) {
+            let (ms, me) = self.regexes.find(id, sentence)?;
+            if let Some((s, e)) = n.original_of_norm(ss + ms, ss + me) {
                 covered = Some(covered.map_or((s, e), |(a, b)| (a.min(s), b.max(e))));
             }
         }
-        if rule.unless.iter().any(|&id| self.regexes.get(id).is_some_and(|re| re.is_match(sentence))) {
+        if rule.unless.iter().any(|&id| self.regexes.is_match(id, sentence)) {
             return None;
         }
         if rule.info.category == Category::Commitment && self.approved.iter().any(|p| sentence.contains(p.as_str())) {
@@ -557,7 +563,7 @@ impl Checker {
         }
         let (cs, ce) = segment::clause(&n.norm, at);
         let before = &n.norm[cs..at];
-        if rule.unless_before.iter().any(|&id| self.regexes.get(id).is_some_and(|re| re.is_match(before))) {
+        if rule.unless_before.iter().any(|&id| self.regexes.is_match(id, before)) {
             return None;
         }
         // The language of the clause around the trigger: in 报价：our floor price is … the finding

@@ -7,20 +7,49 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use regex::{Regex, RegexBuilder};
+use regex_automata::hybrid::dfa;
+use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::util::pool::Pool;
+use regex_automata::{Anchored, Input};
 
 use crate::error::{Error, ErrorKind};
 
-/// Compiled size limit for each regex from a pack or policy.
+/// Compiled size limit for each regex from a pack or policy (its NFA, and its lazy DFA's cache).
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
 /// Index of a regex in the pool.
 pub(crate) type RegexId = u32;
 
+/// The forward lazy DFA of one regex, with a pool of search caches so a `Checker` stays `Sync`.
+/// No reverse DFA: a match's start is found by anchored forward searches (see
+/// [`RegexPool::find`]), which is cheap on a sentence and halves the cost of building.
+struct Engine {
+    dfa: dfa::DFA,
+    caches: Pool<dfa::Cache, Box<dyn Fn() -> dfa::Cache + Send + Sync>>,
+}
+
+/// Why a regex does not compile.
+#[derive(Clone, Debug)]
+pub(crate) enum CompileError {
+    /// Its NFA or its lazy DFA's cache would exceed [`REGEX_SIZE_LIMIT`].
+    TooLarge,
+    /// Anything else: bad syntax, a feature left out of this build, a Unicode word boundary.
+    Invalid(String),
+}
+
+impl std::fmt::Display for CompileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CompileError::TooLarge => write!(f, "exceeds the compiled size limit of {REGEX_SIZE_LIMIT} bytes"),
+            CompileError::Invalid(msg) => f.write_str(msg),
+        }
+    }
+}
+
 struct Lazy {
     /// The pattern as compiled (word boundaries rewritten).
     pattern: String,
-    cell: OnceLock<Result<Regex, regex::Error>>,
+    cell: OnceLock<Result<Engine, CompileError>>,
 }
 
 /// All context regexes of a checker.
@@ -36,8 +65,31 @@ impl std::fmt::Debug for RegexPool {
     }
 }
 
-fn build(pattern: &str) -> Result<Regex, regex::Error> {
-    RegexBuilder::new(pattern).size_limit(REGEX_SIZE_LIMIT).dfa_size_limit(REGEX_SIZE_LIMIT).build()
+fn compile_error(e: &(dyn std::error::Error + 'static)) -> CompileError {
+    // The NFA's error (size limit, syntax) is the source of the lazy DFA's.
+    let nfa = e.downcast_ref::<thompson::BuildError>().or_else(|| e.source()?.downcast_ref::<thompson::BuildError>());
+    if nfa.is_some_and(|n| n.size_limit().is_some()) || e.to_string().contains("cache capacity") {
+        return CompileError::TooLarge;
+    }
+    let mut msg = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        msg = format!("{msg}: {c}");
+        cause = c.source();
+    }
+    CompileError::Invalid(msg.replace('\n', " "))
+}
+
+/// Builds the forward lazy DFA. It never gives up (when its cache fills it clears it and goes
+/// on), so a search always answers; the only fallible part is building.
+fn build(pattern: &str) -> Result<Engine, CompileError> {
+    let dfa = dfa::Builder::new()
+        .configure(dfa::Config::new().cache_capacity(REGEX_SIZE_LIMIT))
+        .thompson(thompson::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)).which_captures(WhichCaptures::None))
+        .build(pattern)
+        .map_err(|e| compile_error(&e))?;
+    let for_cache = dfa.clone();
+    Ok(Engine { dfa, caches: Pool::new(Box::new(move || for_cache.create_cache())) })
 }
 
 /// Rewrites `\b` / `\B` as ASCII word boundaries. Text is normalised, and an ASCII boundary is
@@ -64,12 +116,10 @@ fn ascii_word_boundaries(src: &str) -> String {
     out
 }
 
-fn located(e: &regex::Error, src: &str, file: &str, source: &str, key: &str) -> Error {
+fn located(e: &CompileError, src: &str, file: &str, source: &str, key: &str) -> Error {
     let (kind, msg) = match e {
-        regex::Error::CompiledTooBig(limit) => {
-            (ErrorKind::RegexTooLarge, format!("regex `{src}` exceeds the compiled size limit of {limit} bytes"))
-        }
-        other => (ErrorKind::InvalidRegex, format!("invalid regex: {}", other.to_string().replace('\n', " "))),
+        CompileError::TooLarge => (ErrorKind::RegexTooLarge, format!("regex `{src}` {e}")),
+        CompileError::Invalid(msg) => (ErrorKind::InvalidRegex, format!("invalid regex: {msg}")),
     };
     Error::new(kind, file, msg).with_key(key).near(source, src)
 }
@@ -104,14 +154,34 @@ impl RegexPool {
 
     /// The compiled regex (compiling it on first use); `None` only if it does not compile,
     /// which the test suite rules out for built-in packs.
-    pub(crate) fn get(&self, id: RegexId) -> Option<&Regex> {
+    fn engine(&self, id: RegexId) -> Option<&Engine> {
         let item = self.items.get(id as usize)?;
         item.cell.get_or_init(|| build(&item.pattern)).as_ref().ok()
     }
 
+    /// Whether regex `id` matches somewhere in `haystack`.
+    pub(crate) fn is_match(&self, id: RegexId, haystack: &str) -> bool {
+        let Some(e) = self.engine(id) else { return false };
+        matches!(e.dfa.try_search_fwd(&mut e.caches.get(), &Input::new(haystack).earliest(true)), Ok(Some(_)))
+    }
+
+    /// The byte range of regex `id`'s leftmost-first match in `haystack`, as the regex crate
+    /// reports it. An unanchored forward search says whether and where a match ends; the match
+    /// starts at the first position from which an anchored search matches (an anchored search
+    /// from any earlier position dies within a few bytes on our patterns).
+    pub(crate) fn find(&self, id: RegexId, haystack: &str) -> Option<(usize, usize)> {
+        let e = self.engine(id)?;
+        let mut cache = e.caches.get();
+        let end = e.dfa.try_search_fwd(&mut cache, &Input::new(haystack)).ok()??.offset();
+        (0..=end).filter(|&s| haystack.is_char_boundary(s)).find_map(|s| {
+            let from = Input::new(haystack).range(s..).anchored(Anchored::Yes);
+            Some((s, e.dfa.try_search_fwd(&mut cache, &from).ok()??.offset()))
+        })
+    }
+
     /// Compiles up to `max` regexes that are not compiled yet; `Ok(true)` once none is left. The
     /// first failure as `(pattern, error)`.
-    pub(crate) fn compile_some(&self, max: usize) -> Result<bool, (String, regex::Error)> {
+    pub(crate) fn compile_some(&self, max: usize) -> Result<bool, (String, CompileError)> {
         let mut pending = self.items.iter().filter(|item| item.cell.get().is_none());
         for item in pending.by_ref().take(max) {
             if let Err(e) = item.cell.get_or_init(|| build(&item.pattern)) {
@@ -132,21 +202,33 @@ impl RegexPool {
 mod tests {
     use super::*;
 
+    fn add(pool: &mut RegexPool, src: &str) -> RegexId {
+        pool.add(src, false, "f", "", "k").unwrap_or_else(|e| panic!("{e}"))
+    }
+
     #[test]
     fn word_boundaries_become_ascii() {
         assert_eq!(ascii_word_boundaries(r"\bsb\b|\\b|\d"), r"(?-u:\b)sb(?-u:\b)|\\b|\d");
         let mut pool = RegexPool::default();
-        let id = pool.add(r"\bsb\b", true, "f", "", "k").unwrap_or_else(|e| panic!("{e}"));
-        let re = pool.get(id).expect("compiles");
-        assert!(re.is_match("你是sb吗"));
-        assert!(!re.is_match("sbc"));
+        let id = add(&mut pool, r"\bsb\b");
+        assert!(pool.is_match(id, "你是sb吗"));
+        assert!(!pool.is_match(id, "sbc"));
+    }
+
+    #[test]
+    fn spans_are_leftmost_first_in_bytes() {
+        let mut pool = RegexPool::default();
+        let id = add(&mut pool, r"\d+(万|元)|\d+");
+        assert_eq!(pool.find(id, "报价是 5000元，或 3万"), Some((10, 17)));
+        assert!(pool.is_match(id, "x 7"));
+        assert_eq!(pool.find(id, "无"), None);
     }
 
     #[test]
     fn compiles_in_steps() {
         let mut pool = RegexPool::default();
         for src in ["a", "b", "c"] {
-            pool.add(src, false, "f", "", "k").unwrap_or_else(|e| panic!("{e}"));
+            add(&mut pool, src);
         }
         let compiled = |pool: &RegexPool| pool.items.iter().filter(|i| i.cell.get().is_some()).count();
         assert!(matches!(pool.compile_some(2), Ok(false)));
@@ -154,17 +236,66 @@ mod tests {
         assert!(matches!(pool.compile_some(2), Ok(true)));
         assert_eq!(compiled(&pool), 3);
         assert!(matches!(pool.compile_some(2), Ok(true)));
-        pool.add("(", false, "f", "", "k").unwrap_or_else(|e| panic!("{e}"));
+        add(&mut pool, "(");
         assert!(matches!(pool.compile_some(usize::MAX), Err((p, _)) if p == "("));
     }
 
     #[test]
     fn identical_patterns_are_shared_and_errors_located() {
         let mut pool = RegexPool::default();
-        let a = pool.add("a|b", false, "f", "", "k").unwrap_or_else(|e| panic!("{e}"));
-        let b = pool.add("a|b", false, "f", "", "k").unwrap_or_else(|e| panic!("{e}"));
+        let a = add(&mut pool, "a|b");
+        let b = add(&mut pool, "a|b");
         assert_eq!((a, b, pool.len()), (0, 0, 1));
         let e = pool.add("(", true, "f.toml", "x = '('", "rule[0].unless[0]").expect_err("invalid");
         assert_eq!((e.kind(), e.line(), e.column()), (&ErrorKind::InvalidRegex, 1, 6));
+        let e = pool.add(r"\w{1000}\w{1000}", true, "f", "", "k").expect_err("too large");
+        assert_eq!(e.kind(), &ErrorKind::RegexTooLarge, "{e}");
+        let e = pool.add(r"(?u:\<)x", true, "f", "", "k").expect_err("Unicode word boundary");
+        assert_eq!(e.kind(), &ErrorKind::InvalidRegex, "{e}");
+    }
+
+    /// `find` and `is_match` agree with the regex crate on every built-in pattern, over every
+    /// rule example (normalised, whole and from its middle on).
+    #[cfg(feature = "toml")]
+    #[test]
+    fn builtin_patterns_agree_with_the_regex_crate() {
+        let checker = crate::Checker::new().unwrap_or_else(|e| panic!("{e}"));
+        let pool = checker.regex_pool();
+        let mut texts: Vec<String> = checker
+            .rules()
+            .flat_map(|r| r.flag.iter().chain(&r.allow))
+            .map(|t| crate::normalize::normalize_plain(t))
+            .collect();
+        let halves: Vec<String> = texts
+            .iter()
+            .filter_map(|t| t.char_indices().nth(t.chars().count() / 2).map(|(i, _)| t[i..].to_string()))
+            .collect();
+        texts.extend(halves);
+        assert!(texts.len() > 1000, "{}", texts.len());
+        let mut matched = 0;
+        for (id, item) in pool.items.iter().enumerate() {
+            let reference = regex::Regex::new(&item.pattern).unwrap_or_else(|e| panic!("{e}"));
+            for text in &texts {
+                let want = reference.find(text).map(|m| (m.start(), m.end()));
+                assert_eq!(pool.find(id as RegexId, text), want, "{} on {text}", item.pattern);
+                assert_eq!(pool.is_match(id as RegexId, text), want.is_some(), "{} on {text}", item.pattern);
+                matched += usize::from(want.is_some());
+            }
+        }
+        assert!(matched > 1000, "too few matches to compare spans: {matched}");
+    }
+
+    proptest::proptest! {
+        /// Leftmost-first spans, empty matches, priorities and ASCII word boundaries next to
+        /// Chinese, as the regex crate reports them.
+        #[test]
+        fn spans_agree_with_the_regex_crate(hay in "[ab你 ,.1]{0,24}", which in 0usize..8) {
+            let patterns = [r"a|ab", r"ab|a", r"b*", r"\ba+\b", r"你[^,.]{0,3}b", r"(a|你)[^,]{0,4}(1|b)\b", r"\d*b", r"^a|b$"];
+            let mut pool = RegexPool::default();
+            let id = add(&mut pool, patterns[which]);
+            let reference = regex::Regex::new(&pool.items[0].pattern).unwrap_or_else(|e| panic!("{e}"));
+            proptest::prop_assert_eq!(pool.find(id, &hay), reference.find(&hay).map(|m| (m.start(), m.end())));
+            proptest::prop_assert_eq!(pool.is_match(id, &hay), reference.is_match(&hay));
+        }
     }
 }
