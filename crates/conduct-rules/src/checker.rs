@@ -487,8 +487,7 @@ impl Checker {
             seen_until = end;
             start = if clean_cut { end } else { overlap_start(text, end) };
         }
-        out.sort_by(|a, b| (a.start, a.end, &a.rule).cmp(&(b.start, b.end, &b.rule)));
-        out
+        sort_findings(out, by_position)
     }
 
     fn check_chunk(&self, text: &str, base: usize, options: &CheckOptions, out: &mut Vec<Diagnostic>) {
@@ -641,12 +640,35 @@ impl SentenceMemo {
     }
 }
 
+/// An order of findings. The sorts of findings all pass one of these as a function pointer, so
+/// the stable sort is compiled once for them all (each closure would be another copy in the wasm).
+type FindingOrder = fn(&Diagnostic, &Diagnostic) -> std::cmp::Ordering;
+
+fn sort_findings(mut findings: Vec<Diagnostic>, order: FindingOrder) -> Vec<Diagnostic> {
+    findings.sort_by(order);
+    findings
+}
+
+/// The order of a check's result: by start, then end, then rule.
+fn by_position(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+    (a.start, a.end, &a.rule).cmp(&(b.start, b.end, &b.rule))
+}
+
+fn by_rule_then_start(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+    (&a.rule, a.start).cmp(&(&b.rule, b.start))
+}
+
+/// By category, then most severe, then longest.
+fn by_category_then_weight(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+    (a.category, b.severity, b.end - b.start, &a.rule).cmp(&(b.category, a.severity, a.end - a.start, &b.rule))
+}
+
 /// Among `out[from..]`: merges overlapping findings of the same rule, then keeps one finding
 /// where findings of the same category overlap (the most severe, then the longest), so a
 /// phrase is never underlined twice for the same reason.
 fn merge_overlaps(out: &mut Vec<Diagnostic>, from: usize, keep_overlaps: bool) {
     let new = &mut out[from..];
-    new.sort_by(|a, b| (&a.rule, a.start).cmp(&(&b.rule, b.start)));
+    new.sort_by(by_rule_then_start as FindingOrder);
     let mut merged: Vec<Diagnostic> = Vec::with_capacity(new.len());
     for d in out.drain(from..) {
         match merged.last_mut() {
@@ -658,9 +680,7 @@ fn merge_overlaps(out: &mut Vec<Diagnostic>, from: usize, keep_overlaps: bool) {
         out.extend(merged);
         return;
     }
-    merged.sort_by(|a, b| {
-        (a.category, b.severity, b.end - b.start, &a.rule).cmp(&(b.category, a.severity, a.end - a.start, &b.rule))
-    });
+    merged.sort_by(by_category_then_weight as FindingOrder);
     // Kept spans per category never overlap, so the one starting last before `d.end` is the
     // only one that can overlap `d`.
     let mut kept_spans: std::collections::BTreeMap<(Category, usize), usize> = Default::default();
