@@ -5,7 +5,7 @@
 //! there, located.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use regex_automata::hybrid::dfa;
 use regex_automata::nfa::thompson::{self, WhichCaptures};
@@ -57,6 +57,40 @@ struct Lazy {
 pub(crate) struct RegexPool {
     items: Vec<Lazy>,
     by_source: HashMap<String, RegexId>,
+    compiler: Compiler,
+}
+
+/// One NFA compiler for all the regexes of a pool: it keeps its allocations (the UTF-8 suffix
+/// caches, the state builder) from one regex to the next, which makes compiling ~8 % cheaper.
+struct Compiler(Mutex<thompson::Compiler>);
+
+impl Default for Compiler {
+    fn default() -> Self {
+        let mut compiler = thompson::Compiler::new();
+        compiler.configure(
+            thompson::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)).which_captures(WhichCaptures::None),
+        );
+        Compiler(Mutex::new(compiler))
+    }
+}
+
+impl Compiler {
+    /// Builds the forward lazy DFA of `pattern`. It never gives up (when its cache fills it
+    /// clears it and goes on), so a search always answers; the only fallible part is building.
+    fn build(&self, pattern: &str) -> Result<Engine, CompileError> {
+        // A panic while compiling cannot leave the compiler half-configured: it is reset per build.
+        let nfa = match self.0.lock() {
+            Ok(compiler) => compiler.build(pattern),
+            Err(poisoned) => poisoned.into_inner().build(pattern),
+        }
+        .map_err(|e| compile_error(&e))?;
+        let dfa = dfa::Builder::new()
+            .configure(dfa::Config::new().cache_capacity(REGEX_SIZE_LIMIT))
+            .build_from_nfa(nfa)
+            .map_err(|e| compile_error(&e))?;
+        let for_cache = dfa.clone();
+        Ok(Engine { dfa, caches: Pool::new(Box::new(move || for_cache.create_cache())) })
+    }
 }
 
 impl std::fmt::Debug for RegexPool {
@@ -78,18 +112,6 @@ fn compile_error(e: &(dyn std::error::Error + 'static)) -> CompileError {
         cause = c.source();
     }
     CompileError::Invalid(msg.replace('\n', " "))
-}
-
-/// Builds the forward lazy DFA. It never gives up (when its cache fills it clears it and goes
-/// on), so a search always answers; the only fallible part is building.
-fn build(pattern: &str) -> Result<Engine, CompileError> {
-    let dfa = dfa::Builder::new()
-        .configure(dfa::Config::new().cache_capacity(REGEX_SIZE_LIMIT))
-        .thompson(thompson::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)).which_captures(WhichCaptures::None))
-        .build(pattern)
-        .map_err(|e| compile_error(&e))?;
-    let for_cache = dfa.clone();
-    Ok(Engine { dfa, caches: Pool::new(Box::new(move || for_cache.create_cache())) })
 }
 
 /// Rewrites `\b` / `\B` as ASCII word boundaries. Text is normalised, and an ASCII boundary is
@@ -145,7 +167,7 @@ impl RegexPool {
         };
         if eager {
             let item = &self.items[id as usize];
-            if let Err(e) = item.cell.get_or_init(|| build(&item.pattern)) {
+            if let Err(e) = item.cell.get_or_init(|| self.compiler.build(&item.pattern)) {
                 return Err(located(e, src, file, source, key));
             }
         }
@@ -156,7 +178,7 @@ impl RegexPool {
     /// which the test suite rules out for built-in packs.
     fn engine(&self, id: RegexId) -> Option<&Engine> {
         let item = self.items.get(id as usize)?;
-        item.cell.get_or_init(|| build(&item.pattern)).as_ref().ok()
+        item.cell.get_or_init(|| self.compiler.build(&item.pattern)).as_ref().ok()
     }
 
     /// Whether regex `id` matches somewhere in `haystack`.
@@ -184,7 +206,7 @@ impl RegexPool {
     pub(crate) fn compile_some(&self, max: usize) -> Result<bool, (String, CompileError)> {
         let mut pending = self.items.iter().filter(|item| item.cell.get().is_none());
         for item in pending.by_ref().take(max) {
-            if let Err(e) = item.cell.get_or_init(|| build(&item.pattern)) {
+            if let Err(e) = item.cell.get_or_init(|| self.compiler.build(&item.pattern)) {
                 return Err((item.pattern.clone(), e.clone()));
             }
         }
