@@ -63,6 +63,36 @@ test('an edit re-checks only the segments it touched', () => {
   assert.deepEqual(key(got), key(checker.check(edited, 'auto')));
 });
 
+test('a snapshot carries the findings over to a new cache, with no text in it', () => {
+  const text = supportMessage(pickSentences(checker), 10 * 1024);
+  const old = new SegmentCache();
+  checkSegments((s) => checker.check(s, 'auto'), text, old, 'auto\u0000');
+  const snap = JSON.parse(JSON.stringify(old.snapshot()));   // as session storage keeps it
+  const words = text.split(/[\s。？?；;，,.!！]+/).filter((w) => w.length >= 6);
+  assert.ok(words.length > 20);
+  const stored = JSON.stringify(snap);
+  for (const w of words) assert.ok(!stored.includes(w), `no text in the snapshot: ${w}`);
+
+  const fresh = new SegmentCache();
+  fresh.restore(snap);
+  const calls = [];
+  const check = (s) => { calls.push(s.length); return checker.check(s, 'auto'); };
+  const edited = text.slice(0, 5000) + 'xyz' + text.slice(5000);
+  const got = checkSegments(check, edited, fresh, 'auto\u0000');
+  assert.equal(calls.length, 1, 'only the edited sentence is checked');
+  assert.ok(calls[0] < 400, `one sentence re-checked (${calls[0]} chars)`);
+  assert.deepEqual(key(got), key(checker.check(edited, 'auto')), 'texts and offsets as a whole-text check');
+  // Another language's key prefix, or a restore of garbage, finds nothing restored.
+  const other = new SegmentCache();
+  other.restore(snap);
+  calls.length = 0;
+  checkSegments(check, text, other, 'en\u0000');
+  assert.equal(calls.length, 1);
+  const junk = new SegmentCache();
+  junk.restore([null, 'x', [1], ['h', 'not findings']]);
+  assert.deepEqual(key(checkSegments((s) => checker.check(s, 'auto'), text, junk, 'auto\u0000')), key(checker.check(text, 'auto')));
+});
+
 test('a policy term with a cut mark inside turns segmenting off', () => {
   assert.equal(segmentable(null), true);
   assert.equal(segmentable(JSON.stringify({ version: 1, terms: [{ rule: 'x', add: ['are you ok?'] }] })), true);

@@ -9,6 +9,8 @@
 // exception or allow-phrase can reach across them. Line breaks are NOT cuts: `傻\n逼` is one
 // finding. tests/e2e/segments-unit.test.mjs checks segment-wise results against whole-text ones.
 
+import { quickHash } from '../shared/protocol.js';
+
 const CUT = /[。？?；;]/g;
 
 /**
@@ -50,11 +52,42 @@ export class SegmentCache {
     this.maxChars = maxChars;
     this.map = new Map();
     this.chars = 0;
+    /** quickHash(key) → findings without text, from `restore()`; each used at most once. */
+    this.restored = null;
   }
   get(key) {
     const v = this.map.get(key);
     if (v) { this.map.delete(key); this.map.set(key, v); }
     return v;
+  }
+  /**
+   * The findings of segment `seg` (cache key `prefix + seg`): kept ones, else ones restored from
+   * the previous worker's snapshot (which has no text: a finding's text is cut from `seg`).
+   */
+  find(prefix, seg) {
+    const key = prefix + seg;
+    const v = this.get(key);
+    if (v || !this.restored?.size) return v;
+    const h = quickHash(key);
+    const r = this.restored.get(h);
+    if (!r) return undefined;
+    this.restored.delete(h);
+    const found = r.map((d) => ({ ...d, text: seg.slice(d.start, d.end) }));
+    this.set(key, found);
+    return found;
+  }
+  /**
+   * The `max` most recently used segments, to survive a worker restart: [hash of the key,
+   * findings without their text]. No text of the user's is in it, only 53-bit hashes.
+   */
+  snapshot(max = 500) {
+    const out = [];
+    for (const [k, v] of [...this.map].slice(-max)) out.push([quickHash(k), v.map(({ text, ...d }) => d)]);
+    return out;
+  }
+  /** Takes a `snapshot()` of an earlier cache (of the same checker and settings). */
+  restore(entries) {
+    this.restored = new Map(Array.isArray(entries) ? entries.filter((e) => Array.isArray(e) && Array.isArray(e[1])) : []);
   }
   set(key, v) {
     if (this.map.has(key)) this.chars -= key.length;
@@ -66,7 +99,7 @@ export class SegmentCache {
       this.map.delete(oldest);
     }
   }
-  clear() { this.map.clear(); this.chars = 0; }
+  clear() { this.map.clear(); this.chars = 0; this.restored = null; }
 }
 
 /**
@@ -81,7 +114,7 @@ export class SegmentCache {
  */
 export function checkSegments(check, text, cache, prefix = '') {
   const bounds = segmentBounds(text);
-  const per = bounds.map(([s, e]) => cache.get(prefix + text.slice(s, e)));
+  const per = bounds.map(([s, e]) => cache.find(prefix, text.slice(s, e)));
   for (let i = 0; i < bounds.length; i++) {
     if (per[i]) continue;
     let j = i;

@@ -30,6 +30,8 @@ const checkers = new Map();
 let defaultChecker = null;
 /** Per Checker: findings by sentence segment (incremental checking, ./segments.js). */
 const segmentCaches = new WeakMap();
+/** Whether this worker has read the previous worker's segment snapshot (once, at its first load). */
+let segmentsRestored = false;
 
 const state = {
   loaded: null,          // Promise of the current load
@@ -114,15 +116,16 @@ async function readManaged() {
 
 /** Everything a load needs from storage, read in parallel (and, at worker start, while the wasm compiles). */
 async function readStored() {
-  const [{ [STORAGE.settings]: user, [GUARD_KEY]: userGuard = null }, managed, local] = await Promise.all([
+  const [{ [STORAGE.settings]: user, [GUARD_KEY]: userGuard = null }, managed, local, session] = await Promise.all([
     chrome.storage.sync.get([STORAGE.settings, GUARD_KEY]),
     readManaged(),
     chrome.storage.local.get([STORAGE.ignored, 'lastGoodPolicy']),
+    segmentsRestored ? {} : (chrome.storage.session?.get(STORAGE.segments) ?? Promise.resolve({})).catch(() => ({})),
   ]);
   const { settings, locked } = effectiveSettings(user, managed);
   const policyText = await withGuardPolicy(toPolicy(settings), managed, userGuard);
   stamp('settings-ready');
-  return { user, managed, local, settings, locked, policyText };
+  return { user, managed, local, settings, locked, policyText, snapshot: session[STORAGE.segments] };
 }
 
 async function load() {
@@ -134,7 +137,7 @@ async function load() {
     if (storedDone || state.checker) return;
     try { checkerFor(l.lastGoodPolicy || null); } catch { /* built for real below, with its error */ }
   }, () => {});
-  const [{ user, managed, local, settings, locked, policyText }] = await Promise.all([stored, ensureWasm(), speculate]);
+  const [{ user, managed, local, settings, locked, policyText, snapshot }] = await Promise.all([stored, ensureWasm(), speculate]);
   state.userSettings = normalizeSettings(user);
   state.managed = managed;
   state.settings = settings;
@@ -156,6 +159,15 @@ async function load() {
   state.policyError = error;
   const version = wasmVersion();
   state.gen = quickHash(JSON.stringify([version, state.policyText, settings.enabled, settings.sites, [...state.ignored].sort()]));
+  // The previous worker's sentence findings (same checker and settings): after a restart the
+  // first keystroke in a draft re-checks its sentence, not the whole message.
+  if (!segmentsRestored) {
+    segmentsRestored = true;
+    if (snapshot?.gen === state.gen && state.segmentable) {
+      segmentCache(state.checker).restore(snapshot.entries);
+      stamp('segments-restored');
+    }
+  }
   // Storage writes do not hold up the requests waiting for this load.
   const next = { gen: state.gen, policyError: error, version, policy: state.policyText };
   const lastGood = error ? null : policyText;
@@ -228,13 +240,32 @@ async function ignoreKey(rule, text, start, end) {
   return key;
 }
 
+function segmentCache(checker) {
+  let cache = segmentCaches.get(checker);
+  if (!cache) { cache = new SegmentCache(); segmentCaches.set(checker, cache); }
+  return cache;
+}
+
+let snapshotTimer = 0;
+/** Keeps a snapshot of the segment cache in session storage (memory only, this browser session;
+ * hashes and findings, no text) once checks pause, for the next worker after a restart. */
+function snapshotSoon(cache) {
+  clearTimeout(snapshotTimer);
+  const gen = state.gen;
+  snapshotTimer = setTimeout(() => {
+    if (gen !== state.gen || !chrome.storage.session) return;
+    chrome.storage.session.set({ [STORAGE.segments]: { gen, entries: cache.snapshot() } }).catch(() => {});
+  }, 250);
+}
+
 /** The engine's findings for `text`, sentence segments re-used from earlier checks. */
 function findings(text, lang) {
   const checker = state.checker;
   if (!state.segmentable) return checker.check(text, lang);
-  let cache = segmentCaches.get(checker);
-  if (!cache) { cache = new SegmentCache(); segmentCaches.set(checker, cache); }
-  return checkSegments((s) => checker.check(s, lang), text, cache, `${lang}\u0000`);
+  const cache = segmentCache(checker);
+  const found = checkSegments((s) => checker.check(s, lang), text, cache, `${lang}\u0000`);
+  snapshotSoon(cache);
+  return found;
 }
 
 async function check(text, lang) {
