@@ -235,6 +235,24 @@ impl Normalized {
             cchars: Vec::with_capacity(text.len()),
             cbytes: Vec::with_capacity(text.len()),
         };
+        n.fill(text, folds);
+        n
+    }
+
+    /// Normalises `text` into `self`, reusing its buffers: for many short texts in a row (the
+    /// terms of the packs while a checker is built), without allocating for each.
+    pub(crate) fn renew(&mut self, text: &str, folds: &Folds) {
+        self.norm.clear();
+        self.units.clear();
+        self.compact.clear();
+        self.cchars.clear();
+        self.cbytes.clear();
+        self.fill(text, folds);
+    }
+
+    /// Appends the units of `text` (to empty buffers).
+    #[inline]
+    fn fill(&mut self, text: &str, folds: &Folds) {
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
@@ -242,7 +260,7 @@ impl Normalized {
             if b.is_ascii() {
                 // The common case for English: one byte, one unit, no decoding.
                 let a = ASCII[b as usize];
-                n.push(i as u32, i as u32 + 1, a.base as char, a.fold as char, a.sep);
+                self.push(i as u32, i as u32 + 1, a.base as char, a.fold as char, a.sep);
                 i += 1;
                 continue;
             }
@@ -250,16 +268,15 @@ impl Normalized {
             let (start, end) = (i as u32, (i + c.len_utf8()) as u32);
             i += c.len_utf8();
             if let Some(&(base, fold)) = folds.cjk.get((c as u32).wrapping_sub(CJK_FIRST) as usize) {
-                n.push(start, end, base, fold, false);
+                self.push(start, end, base, fold, false);
             } else {
                 normalize_char(c, |base| {
                     let sep = is_separator(base);
                     let fold = if sep { base } else { folds.fold(base) };
-                    n.push(start, end, base, fold, sep);
+                    self.push(start, end, base, fold, sep);
                 });
             }
         }
-        n
     }
 
     #[inline(always)]
