@@ -207,11 +207,33 @@ pub(crate) fn normalize_plain(s: &str) -> String {
 impl Folds {
     /// Builds the CJK lookup table; call after filling `homophones`.
     pub(crate) fn finish(&mut self) {
+        // What `t2s::simplify` and `fold` give for each character of the block, in one walk along
+        // the sorted Traditional → Simplified table instead of a search per character, and with a
+        // bit per character of the block for whether it has a homophone, instead of a map lookup.
+        let t2s = &*t2s::T2S;
+        let mut next = t2s.partition_point(|&(k, _)| k < CJK_FIRST);
+        let mut variants = vec![0u64; (CJK_LAST - CJK_FIRST) as usize / 64 + 1];
+        let in_block = |c: char| (c as u32).checked_sub(CJK_FIRST).filter(|&i| i <= CJK_LAST - CJK_FIRST);
+        for &v in self.homophones.keys() {
+            if let Some(i) = in_block(v) {
+                variants[i as usize / 64] |= 1 << (i % 64);
+            }
+        }
         self.cjk = (CJK_FIRST..=CJK_LAST)
             .map(|u| {
                 let c = char::from_u32(u).unwrap_or(' ');
-                let base = t2s::simplify(c);
-                (base, self.fold(base))
+                let base = match t2s.get(next) {
+                    Some(&(k, v)) if k == u => {
+                        next += 1;
+                        char::from_u32(v).unwrap_or(c)
+                    }
+                    _ => c,
+                };
+                let fold = match in_block(base) {
+                    Some(i) if variants[i as usize / 64] & (1 << (i % 64)) == 0 => base,
+                    _ => self.fold(base),
+                };
+                (base, fold)
             })
             .collect();
     }
@@ -355,6 +377,18 @@ mod tests {
         let u = n.cchars.iter().find(|c| c.count == 4).expect("collapsed run");
         let (s, e) = n.original_range(u.first as usize, u.last as usize);
         assert_eq!(&"f.u.c.k sh1t 煞笔 fuuuuck"[s..e], "uuuu");
+    }
+
+    #[test]
+    fn cjk_table_agrees_with_simplify_and_fold() {
+        let f = folds();
+        for u in CJK_FIRST..=CJK_LAST {
+            let c = char::from_u32(u).expect("a character");
+            let base = t2s::simplify(c);
+            assert_eq!(f.cjk[(u - CJK_FIRST) as usize], (base, f.fold(base)), "{c}");
+        }
+        assert_eq!(f.cjk[('笔' as u32 - CJK_FIRST) as usize], ('笔', '逼'));
+        assert_eq!(f.cjk[('筆' as u32 - CJK_FIRST) as usize], ('笔', '逼'));
     }
 
     #[test]
