@@ -162,7 +162,10 @@ impl CheckerBuilder {
             }
         };
         // Compile every term of every enabled rule into one automaton.
-        let mut mb = TermMatcherBuilder::default();
+        let enabled = || term_lists.iter().filter(|l| rules[l.rule].info.enabled);
+        let terms = enabled().flat_map(|l| l.terms.iter().chain(&l.exceptions)).chain(&allow);
+        let (count, bytes) = terms.fold((0, 0), |(n, b), t| (n + 1, b + t.len()));
+        let mut mb = TermMatcherBuilder::with_capacity(count, bytes);
         for list in &term_lists {
             let info = &rules[list.rule].info;
             if !info.enabled {

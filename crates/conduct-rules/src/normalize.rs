@@ -84,7 +84,12 @@ pub(crate) fn is_cjk(c: char) -> bool {
 
 /// A letter or digit of an alphabetic script: what a Latin word boundary must not touch.
 pub(crate) fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() && !is_cjk(c)
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        // CJK first: `is_alphanumeric` searches the Unicode tables for every Han character.
+        !is_cjk(c) && c.is_alphanumeric()
+    }
 }
 
 /// Separators skipped by term matching. Never CJK punctuation, brackets or quotes, never `, ; : ? !`.

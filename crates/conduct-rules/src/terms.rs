@@ -34,7 +34,8 @@ struct TermSpec {
     open_start: bool,
     open_end: bool,
     fuzzy: bool,
-    letters: u32,
+    /// Fewer than four letters (computed for fuzzy terms only, the only ones leetspeak matches).
+    few_letters: bool,
 }
 
 /// The per-character data of all terms, indexed from [`TermSpec`].
@@ -104,6 +105,19 @@ pub(crate) enum TermError {
 pub(crate) const MAX_TERM_CHARS: usize = 200;
 
 impl TermMatcherBuilder {
+    /// A builder with room for `terms` terms of `bytes` bytes in all.
+    pub(crate) fn with_capacity(terms: usize, bytes: usize) -> Self {
+        let mut b = TermMatcherBuilder::default();
+        b.by_pattern.reserve(terms);
+        b.term_pattern.reserve(terms);
+        b.terms.reserve(terms);
+        // A character takes at least one byte.
+        b.data.runs.reserve(bytes);
+        b.data.sep_before.reserve(bytes);
+        b.data.bases.reserve(bytes);
+        b
+    }
+
     /// Adds a term (pack syntax: a leading/trailing `*` opens that end).
     pub(crate) fn add(&mut self, raw: &str, owner: Owner, fuzzy: bool, folds: &Folds) -> Result<(), TermError> {
         if raw.chars().count() > MAX_TERM_CHARS {
@@ -134,7 +148,7 @@ impl TermMatcherBuilder {
             cstart: cstart as u32,
             clen: (data.runs.len() - cstart) as u32,
             bstart: bstart as u32,
-            letters: bases.iter().filter(|c| c.is_alphabetic()).count() as u32,
+            few_letters: fuzzy && bases.iter().filter(|c| c.is_alphabetic()).nth(3).is_none(),
             bound_start: is_word_char(first) && !open_start,
             bound_end: is_word_char(last) && !open_end,
             open_start,
@@ -188,7 +202,11 @@ impl TermMatcherBuilder {
                 .build(&patterns)
                 .ok()
         };
-        TermMatcher { ac, pattern_start, term_ids, terms: self.terms, data: self.data }
+        let mut data = self.data;
+        data.runs.shrink_to_fit();
+        data.sep_before.shrink_to_fit();
+        data.bases.shrink_to_fit();
+        TermMatcher { ac, pattern_start, term_ids, terms: self.terms, data }
     }
 }
 
@@ -277,7 +295,7 @@ fn verify(n: &Normalized, ci: usize, t: &TermSpec, data: &TermData) -> Option<(u
             }
         }
     }
-    if leet_used && (t.letters < 4 || real_letters == 0) {
+    if leet_used && (t.few_letters || real_letters == 0) {
         return None;
     }
     let (mut first, mut last) = (first, last);
