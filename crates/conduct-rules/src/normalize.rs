@@ -212,35 +212,31 @@ pub(crate) fn normalize_plain(s: &str) -> String {
 impl Folds {
     /// Builds the CJK lookup table; call after filling `homophones`.
     pub(crate) fn finish(&mut self) {
-        // What `t2s::simplify` and `fold` give for each character of the block, in one walk along
-        // the sorted Traditional → Simplified table instead of a search per character, and with a
-        // bit per character of the block for whether it has a homophone, instead of a map lookup.
-        let t2s = &*t2s::T2S;
-        let mut next = t2s.partition_point(|&(k, _)| k < CJK_FIRST);
-        let mut variants = vec![0u64; (CJK_LAST - CJK_FIRST) as usize / 64 + 1];
-        let in_block = |c: char| (c as u32).checked_sub(CJK_FIRST).filter(|&i| i <= CJK_LAST - CJK_FIRST);
-        for &v in self.homophones.keys() {
-            if let Some(i) = in_block(v) {
-                variants[i as usize / 64] |= 1 << (i % 64);
-            }
-        }
-        self.cjk = (CJK_FIRST..=CJK_LAST)
+        // What `t2s::simplify` and `fold` give for each character of the block, without a search
+        // per character: most characters are their own base and fold; then the homophone
+        // variants fold to their key, and the Traditional characters (a sorted slice of the
+        // Traditional → Simplified table) take their Simplified base and its fold.
+        let in_block =
+            |u: u32| u.checked_sub(CJK_FIRST).map(|i| i as usize).filter(|&i| i <= (CJK_LAST - CJK_FIRST) as usize);
+        let mut cjk: Vec<(char, char)> = (CJK_FIRST..=CJK_LAST)
             .map(|u| {
                 let c = char::from_u32(u).unwrap_or(' ');
-                let base = match t2s.get(next) {
-                    Some(&(k, v)) if k == u => {
-                        next += 1;
-                        char::from_u32(v).unwrap_or(c)
-                    }
-                    _ => c,
-                };
-                let fold = match in_block(base) {
-                    Some(i) if variants[i as usize / 64] & (1 << (i % 64)) == 0 => base,
-                    _ => self.fold(base),
-                };
-                (base, fold)
+                (c, c)
             })
             .collect();
+        for (&variant, &key) in &self.homophones {
+            if let Some(i) = in_block(variant as u32) {
+                cjk[i] = (variant, key);
+            }
+        }
+        let t2s = &*t2s::T2S;
+        let first = t2s.partition_point(|&(k, _)| k < CJK_FIRST);
+        for &(k, v) in t2s[first..].iter().take_while(|&&(k, _)| k <= CJK_LAST) {
+            if let (Some(i), Some(base)) = (in_block(k), char::from_u32(v)) {
+                cjk[i] = (base, self.fold(base));
+            }
+        }
+        self.cjk = cjk;
     }
 
     fn fold(&self, base: char) -> char {
@@ -386,7 +382,10 @@ mod tests {
 
     #[test]
     fn cjk_table_agrees_with_simplify_and_fold() {
-        let f = folds();
+        let mut f = folds();
+        // A Traditional variant: its own entry takes its Simplified base.
+        f.homophones.insert('說', '话');
+        f.finish();
         for u in CJK_FIRST..=CJK_LAST {
             let c = char::from_u32(u).expect("a character");
             let base = t2s::simplify(c);
