@@ -84,7 +84,12 @@ pub(crate) fn is_cjk(c: char) -> bool {
 
 /// A letter or digit of an alphabetic script: what a Latin word boundary must not touch.
 pub(crate) fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() && !is_cjk(c)
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        // CJK first: `is_alphanumeric` searches the Unicode tables for every Han character.
+        !is_cjk(c) && c.is_alphanumeric()
+    }
 }
 
 /// Separators skipped by term matching. Never CJK punctuation, brackets or quotes, never `, ; : ? !`.
@@ -207,13 +212,31 @@ pub(crate) fn normalize_plain(s: &str) -> String {
 impl Folds {
     /// Builds the CJK lookup table; call after filling `homophones`.
     pub(crate) fn finish(&mut self) {
-        self.cjk = (CJK_FIRST..=CJK_LAST)
+        // What `t2s::simplify` and `fold` give for each character of the block, without a search
+        // per character: most characters are their own base and fold; then the homophone
+        // variants fold to their key, and the Traditional characters (a sorted slice of the
+        // Traditional → Simplified table) take their Simplified base and its fold.
+        let in_block =
+            |u: u32| u.checked_sub(CJK_FIRST).map(|i| i as usize).filter(|&i| i <= (CJK_LAST - CJK_FIRST) as usize);
+        let mut cjk: Vec<(char, char)> = (CJK_FIRST..=CJK_LAST)
             .map(|u| {
                 let c = char::from_u32(u).unwrap_or(' ');
-                let base = t2s::simplify(c);
-                (base, self.fold(base))
+                (c, c)
             })
             .collect();
+        for (&variant, &key) in &self.homophones {
+            if let Some(i) = in_block(variant as u32) {
+                cjk[i] = (variant, key);
+            }
+        }
+        let t2s = &*t2s::T2S;
+        let first = t2s.partition_point(|&(k, _)| k < CJK_FIRST);
+        for &(k, v) in t2s[first..].iter().take_while(|&&(k, _)| k <= CJK_LAST) {
+            if let (Some(i), Some(base)) = (in_block(k), char::from_u32(v)) {
+                cjk[i] = (base, self.fold(base));
+            }
+        }
+        self.cjk = cjk;
     }
 
     fn fold(&self, base: char) -> char {
@@ -235,6 +258,24 @@ impl Normalized {
             cchars: Vec::with_capacity(text.len()),
             cbytes: Vec::with_capacity(text.len()),
         };
+        n.fill(text, folds);
+        n
+    }
+
+    /// Normalises `text` into `self`, reusing its buffers: for many short texts in a row (the
+    /// terms of the packs while a checker is built), without allocating for each.
+    pub(crate) fn renew(&mut self, text: &str, folds: &Folds) {
+        self.norm.clear();
+        self.units.clear();
+        self.compact.clear();
+        self.cchars.clear();
+        self.cbytes.clear();
+        self.fill(text, folds);
+    }
+
+    /// Appends the units of `text` (to empty buffers).
+    #[inline]
+    fn fill(&mut self, text: &str, folds: &Folds) {
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
@@ -242,7 +283,7 @@ impl Normalized {
             if b.is_ascii() {
                 // The common case for English: one byte, one unit, no decoding.
                 let a = ASCII[b as usize];
-                n.push(i as u32, i as u32 + 1, a.base as char, a.fold as char, a.sep);
+                self.push(i as u32, i as u32 + 1, a.base as char, a.fold as char, a.sep);
                 i += 1;
                 continue;
             }
@@ -250,16 +291,15 @@ impl Normalized {
             let (start, end) = (i as u32, (i + c.len_utf8()) as u32);
             i += c.len_utf8();
             if let Some(&(base, fold)) = folds.cjk.get((c as u32).wrapping_sub(CJK_FIRST) as usize) {
-                n.push(start, end, base, fold, false);
+                self.push(start, end, base, fold, false);
             } else {
                 normalize_char(c, |base| {
                     let sep = is_separator(base);
                     let fold = if sep { base } else { folds.fold(base) };
-                    n.push(start, end, base, fold, sep);
+                    self.push(start, end, base, fold, sep);
                 });
             }
         }
-        n
     }
 
     #[inline(always)]
@@ -338,6 +378,21 @@ mod tests {
         let u = n.cchars.iter().find(|c| c.count == 4).expect("collapsed run");
         let (s, e) = n.original_range(u.first as usize, u.last as usize);
         assert_eq!(&"f.u.c.k sh1t 煞笔 fuuuuck"[s..e], "uuuu");
+    }
+
+    #[test]
+    fn cjk_table_agrees_with_simplify_and_fold() {
+        let mut f = folds();
+        // A Traditional variant: its own entry takes its Simplified base.
+        f.homophones.insert('說', '话');
+        f.finish();
+        for u in CJK_FIRST..=CJK_LAST {
+            let c = char::from_u32(u).expect("a character");
+            let base = t2s::simplify(c);
+            assert_eq!(f.cjk[(u - CJK_FIRST) as usize], (base, f.fold(base)), "{c}");
+        }
+        assert_eq!(f.cjk[('笔' as u32 - CJK_FIRST) as usize], ('笔', '逼'));
+        assert_eq!(f.cjk[('筆' as u32 - CJK_FIRST) as usize], ('笔', '逼'));
     }
 
     #[test]
