@@ -65,32 +65,40 @@ test('an edit re-checks only the segments it touched', () => {
 
 test('a snapshot carries the findings over to a new cache, with no text in it', () => {
   const text = supportMessage(pickSentences(checker), 10 * 1024);
+  const explain = (id) => checker.explain(id);
   const old = new SegmentCache();
   checkSegments((s) => checker.check(s, 'auto'), text, old, 'auto\u0000');
-  const snap = JSON.parse(JSON.stringify(old.snapshot()));   // as session storage keeps it
-  const words = text.split(/[\s。？?；;，,.!！]+/).filter((w) => w.length >= 6);
-  assert.ok(words.length > 20);
-  const stored = JSON.stringify(snap);
-  for (const w of words) assert.ok(!stored.includes(w), `no text in the snapshot: ${w}`);
+  const snap = JSON.parse(JSON.stringify(old.snapshot(explain)));   // as session storage keeps it
+  assert.ok(snap.length === old.map.size && snap.some(([, f]) => f.length), 'every segment, findings included');
+  // Hashes, rule ids and numbers only: no word of the message, no rule message either.
+  let stored = JSON.stringify(snap);
+  assert.ok(!/[^\x20-\x7e]/.test(stored), `ASCII only: ${stored.slice(0, 300)}`);
+  for (const r of checker.rules()) stored = stored.split(`"${r.id}"`).join('');
+  for (let i = 0; i + 4 <= text.length; i += 2) {
+    const sub = text.slice(i, i + 4);
+    assert.ok(/[^a-z]/i.test(sub) || !stored.includes(sub), `no text in the snapshot: ${sub}`);
+  }
 
   const fresh = new SegmentCache();
   fresh.restore(snap);
   const calls = [];
   const check = (s) => { calls.push(s.length); return checker.check(s, 'auto'); };
   const edited = text.slice(0, 5000) + 'xyz' + text.slice(5000);
-  const got = checkSegments(check, edited, fresh, 'auto\u0000');
+  const got = checkSegments(check, edited, fresh, 'auto\u0000', explain);
   assert.equal(calls.length, 1, 'only the edited sentence is checked');
   assert.ok(calls[0] < 400, `one sentence re-checked (${calls[0]} chars)`);
-  assert.deepEqual(key(got), key(checker.check(edited, 'auto')), 'texts and offsets as a whole-text check');
-  // Another language's key prefix, or a restore of garbage, finds nothing restored.
+  assert.deepEqual(key(got), key(checker.check(edited, 'auto')), 'texts, offsets and messages as a whole-text check');
+  assert.deepEqual(got.map((d) => d.suggestions), checker.check(edited, 'auto').map((d) => d.suggestions));
+  // Another language's key prefix finds nothing restored; nor does a snapshot of garbage or of
+  // rules the checker does not have (the segments are checked instead).
+  calls.length = 0;
   const other = new SegmentCache();
   other.restore(snap);
-  calls.length = 0;
-  checkSegments(check, text, other, 'en\u0000');
+  checkSegments(check, text, other, 'en\u0000', explain);
   assert.equal(calls.length, 1);
   const junk = new SegmentCache();
-  junk.restore([null, 'x', [1], ['h', 'not findings']]);
-  assert.deepEqual(key(checkSegments((s) => checker.check(s, 'auto'), text, junk, 'auto\u0000')), key(checker.check(text, 'auto')));
+  junk.restore([null, 'x', [1], ['h', 'not findings'], ...snap.map(([h, f]) => [h, f.map((p) => ['gone.rule', ...p.slice(1)])])]);
+  assert.deepEqual(key(checkSegments((s) => checker.check(s, 'auto'), text, junk, 'auto\u0000', explain)), key(checker.check(text, 'auto')));
 });
 
 test('a policy term with a cut mark inside turns segmenting off', () => {

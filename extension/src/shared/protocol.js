@@ -56,7 +56,7 @@ export const STORAGE = Object.freeze({
   settings: 'settings',       // sync
   ignored: 'ignored',         // local: string[] of ignore keys (hashes)
   state: 'workerState',       // local: { gen, policyError, version }
-  segments: 'segments',       // session (memory only): { gen, entries } — SegmentCache.snapshot(), hashes and findings, no text
+  segments: 'segments',       // session (memory only): { gen, entries } — SegmentCache.snapshot(): hashes, rule ids, numbers
 });
 
 export const CATEGORIES = Object.freeze(['disrespect', 'commitment', 'disclosure']);

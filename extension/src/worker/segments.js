@@ -62,32 +62,37 @@ export class SegmentCache {
   }
   /**
    * The findings of segment `seg` (cache key `prefix + seg`): kept ones, else ones restored from
-   * the previous worker's snapshot (which has no text: a finding's text is cut from `seg`).
+   * the previous worker's snapshot, rebuilt with `explain` (rule id → the checker's rule info).
    */
-  find(prefix, seg) {
+  find(prefix, seg, explain) {
     const key = prefix + seg;
     const v = this.get(key);
-    if (v || !this.restored?.size) return v;
+    if (v || !this.restored?.size || !explain) return v;
     const h = quickHash(key);
-    const r = this.restored.get(h);
-    if (!r) return undefined;
+    const packed = this.restored.get(h);
+    if (!packed) return undefined;
     this.restored.delete(h);
-    const found = r.map((d) => ({ ...d, text: seg.slice(d.start, d.end) }));
+    const found = [];
+    for (const p of packed) {
+      const d = unpackFinding(p, explain, seg);
+      if (!d) return undefined;   // a rule the checker no longer has: check the segment
+      found.push(d);
+    }
     this.set(key, found);
     return found;
   }
   /**
-   * The `max` most recently used segments, to survive a worker restart: [hash of the key,
-   * findings without their text]. No text of the user's is in it, only 53-bit hashes.
+   * The `max` most recently used segments, to survive a worker restart: [53-bit hash of the key,
+   * findings as rule id and numbers]. No text at all: not the user's, not even the rule's messages
+   * (they come back from `explain`). Segments whose findings their rule cannot rebuild are left out.
    */
-  snapshot(max = 500) {
+  snapshot(explain, max = 500) {
     const out = [];
-    for (const [k, v] of [...this.map].slice(-max)) out.push([quickHash(k), v.map(({ text, ...d }) => d)]);
+    for (const [k, v] of [...this.map].slice(-max)) {
+      const packed = v.map((d) => packFinding(d, explain));
+      if (packed.every(Boolean)) out.push([quickHash(k), packed]);
+    }
     return out;
-  }
-  /** Takes a `snapshot()` of an earlier cache (of the same checker and settings). */
-  restore(entries) {
-    this.restored = new Map(Array.isArray(entries) ? entries.filter((e) => Array.isArray(e) && Array.isArray(e[1])) : []);
   }
   set(key, v) {
     if (this.map.has(key)) this.chars -= key.length;
@@ -99,8 +104,41 @@ export class SegmentCache {
       this.map.delete(oldest);
     }
   }
+  /** Takes a `snapshot()` of an earlier cache (of the same checker and settings). */
+  restore(entries) {
+    this.restored = new Map(Array.isArray(entries) ? entries.filter((e) => Array.isArray(e) && Array.isArray(e[1])) : []);
+  }
   clear() { this.map.clear(); this.chars = 0; this.restored = null; }
 }
+
+const SEVERITIES = ['error', 'warning', 'info'];
+
+/** `d` as [rule, start, end, severity, 0 zh | 1 en], or null when its rule's texts would not rebuild it. */
+export function packFinding(d, explain) {
+  const info = explain(d.rule);
+  const sev = SEVERITIES.indexOf(d.severity);
+  if (!info || sev < 0 || sev !== SEVERITIES.indexOf(info.severity)) return null;
+  const lang = d.message === info.message_en && sameList(d.suggestions, info.suggestions_en) ? 1
+    : d.message === info.message_zh && sameList(d.suggestions, info.suggestions_zh) ? 0 : -1;
+  if (lang < 0 || d.norm !== info.norm || d.category !== info.category || (d.kind ?? null) !== (info.kind ?? null)) return null;
+  return [d.rule, d.start, d.end, sev, lang];
+}
+
+/** The finding `packFinding` packed, in segment `seg`; null when it does not fit. */
+export function unpackFinding(p, explain, seg) {
+  if (!Array.isArray(p) || p.length !== 5) return null;
+  const [rule, start, end, sev, lang] = p;
+  const info = typeof rule === 'string' ? explain(rule) : null;
+  if (!info || !(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start < end && end <= seg.length)) return null;
+  return {
+    rule, category: info.category, kind: info.kind ?? null, severity: SEVERITIES[sev] ?? info.severity,
+    start, end, text: seg.slice(start, end),
+    message: lang ? info.message_en : info.message_zh, norm: info.norm,
+    suggestions: [...((lang ? info.suggestions_en : info.suggestions_zh) ?? [])],
+  };
+}
+
+const sameList = (a, b) => Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
  * The engine's findings for `text`, as `check(text)` would return them, re-using `cache` for the
@@ -111,10 +149,11 @@ export class SegmentCache {
  * @param {string} text
  * @param {SegmentCache} cache
  * @param {string} prefix  cache key prefix (message language)
+ * @param {(rule: string) => object|undefined} [explain]  rule infos, to use a restored snapshot
  */
-export function checkSegments(check, text, cache, prefix = '') {
+export function checkSegments(check, text, cache, prefix = '', explain = undefined) {
   const bounds = segmentBounds(text);
-  const per = bounds.map(([s, e]) => cache.find(prefix, text.slice(s, e)));
+  const per = bounds.map(([s, e]) => cache.find(prefix, text.slice(s, e), explain));
   for (let i = 0; i < bounds.length; i++) {
     if (per[i]) continue;
     let j = i;

@@ -246,6 +246,17 @@ function segmentCache(checker) {
   return cache;
 }
 
+/** Per Checker: rule id → its rule info (`explain`), to pack and unpack segment snapshots. */
+const ruleInfos = new WeakMap();
+function explainer(checker) {
+  let infos = ruleInfos.get(checker);
+  if (!infos) { infos = new Map(); ruleInfos.set(checker, infos); }
+  return (id) => {
+    if (!infos.has(id)) infos.set(id, checker.explain(id));
+    return infos.get(id);
+  };
+}
+
 let snapshotTimer = 0;
 /** Keeps a snapshot of the segment cache in session storage (memory only, this browser session;
  * hashes and findings, no text) once checks pause, for the next worker after a restart. */
@@ -254,7 +265,7 @@ function snapshotSoon(cache) {
   const gen = state.gen;
   snapshotTimer = setTimeout(() => {
     if (gen !== state.gen || !chrome.storage.session) return;
-    chrome.storage.session.set({ [STORAGE.segments]: { gen, entries: cache.snapshot() } }).catch(() => {});
+    chrome.storage.session.set({ [STORAGE.segments]: { gen, entries: cache.snapshot(explainer(state.checker)) } }).catch(() => {});
   }, 250);
 }
 
@@ -263,7 +274,13 @@ function findings(text, lang) {
   const checker = state.checker;
   if (!state.segmentable) return checker.check(text, lang);
   const cache = segmentCache(checker);
-  const found = checkSegments((s) => checker.check(s, lang), text, cache, `${lang}\u0000`);
+  let checked = 0;
+  const found = checkSegments((s) => { checked += s.length; return checker.check(s, lang); }, text, cache, `${lang}\u0000`, explainer(checker));
+  if (!stamped.has('first-check-chars')) {
+    // How much of the first text this worker saw it had to check (the rest came from a snapshot).
+    stamped.add('first-check-chars');
+    performance.mark('conduct:first-check-chars', { detail: { checked, of: text.length } });
+  }
   snapshotSoon(cache);
   return found;
 }
