@@ -2,12 +2,12 @@
 //
 // The budget is 300 KB gzipped. CEILING_GZIP is what the test enforces: the budget itself once the
 // module fits it; until then a ceiling just above the size reached, so that growth fails here
-// while the distance to the budget is printed on every run. The budget is missed: 352,788 bytes
-// gzip -9 (860,253 raw) on 2026-11-27, after the context regexes moved from the regex crate to
-// regex-automata's forward lazy DFA alone (−51 KB gzip). What is left is mostly the packs' own
-// data (~77 KB gzipped), regex parsing and NFA compilation, aho-corasick, serde_json, core/alloc
-// and the normalisation tables (~18 KB gzipped); see BENCHMARKS.md. Lower the ceiling when the
-// module shrinks.
+// while the distance to the budget is printed on every run. The budget is missed: 339,083 bytes
+// gzip -9 (821,198 raw) on 2026-11-27, after the context regexes moved from the regex crate to
+// regex-automata's forward lazy DFA alone (−51 KB gzip) and the term automaton to aho-corasick's
+// noncontiguous NFA used directly (−15 KB). What is left is mostly the packs' own data (~77 KB
+// gzipped), regex parsing and NFA compilation, serde_json, core/alloc (sorting, formatting) and the
+// normalisation tables (~18 KB gzipped); see BENCHMARKS.md. Lower the ceiling when the module shrinks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { gzipSync } from 'node:zlib';
 import { WASM } from './pkg.mjs';
 
 const BUDGET_GZIP = 300 * 1024;
-const CEILING_GZIP = 360 * 1024;
+const CEILING_GZIP = 350 * 1024;
 
 test('the wasm module stays within its size ceiling (gzip -9)', () => {
   const raw = readFileSync(WASM);
