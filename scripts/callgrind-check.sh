@@ -2,7 +2,9 @@
 # Instructions per check (and per checker build), counted by callgrind: the repeatable measure
 # on a shared, noisy machine. Each input is checked 1 and 11 times after the regexes were compiled
 # (`warm_up`); the difference / 10 is the steady-state cost of one check, without the one-time
-# lazy-DFA cache fill of the first.
+# lazy-DFA cache fill of the first. The `cold/` lines count a whole process that builds a checker and
+# checks the input once, compiling on the way the regexes that check needs: a freshly started
+# service worker's first check (minus the build line: the check alone).
 #
 #   scripts/callgrind-check.sh [INPUT ...]     default: email/zh email/en email/mixed
 # Needs valgrind (apt-get install valgrind). Profile one input further with
@@ -19,13 +21,18 @@ count() { # input iterations toggle → instructions
   CONDUCT_BENCH_PROFILE=$1 CONDUCT_BENCH_ITERS=$2 valgrind --tool=callgrind --callgrind-out-file=/dev/null \
     ${3:+--toggle-collect=$3} "$BIN" 2>&1 | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
 }
-printf '%-14s %16s %16s\n' input "first check" "steady check"
+printf '%-18s %16s %16s\n' input "first (warm)" "steady check"
 for input in "${@:-email/zh email/en email/mixed}"; do
   for i in $input; do
     one=$(count "$i" 1 'conduct_rules::checker::Checker::check_with')
     eleven=$(count "$i" 11 'conduct_rules::checker::Checker::check_with')
-    printf '%-14s %16s %16s\n' "$i" "$one" "$(( (eleven - one) / 10 ))"
+    printf '%-18s %16s %16s\n' "$i" "$one" "$(( (eleven - one) / 10 ))"
   done
 done
 build=$(count build/default 1)
-printf '%-14s %16s   (whole process: parse packs, build automaton)\n' build/default "$build"
+printf '%-18s %16s   (whole process: parse packs, build automaton)\n' build/default "$build"
+# A freshly started worker: build, then one check that compiles the regexes it needs on the way.
+for i in email/zh email/en email/mixed; do
+  cold=$(count "cold/$i" 1)
+  printf '%-18s %16s   (whole process: build + first check, %s of it the check)\n' "cold/$i" "$cold" "$(( cold - build ))"
+done

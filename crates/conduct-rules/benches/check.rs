@@ -104,13 +104,22 @@ criterion_group!(check, benches);
 
 /// `CONDUCT_BENCH_PROFILE=email/mixed [CONDUCT_BENCH_ITERS=200] target/release/deps/check-…`
 /// checks one input in a loop without criterion, for `valgrind --tool=callgrind` (see
-/// `BENCHMARKS.md`); `build/default` profiles building the checker.
+/// `BENCHMARKS.md`); `build/default` profiles building the checker; `cold/<input>` builds a checker
+/// and checks the input once, as a freshly started service worker does (the regexes that check
+/// needs compile on the way).
 fn profile(name: &str) {
     let iters: usize = std::env::var("CONDUCT_BENCH_ITERS").ok().and_then(|n| n.parse().ok()).unwrap_or(100);
     if name == "build/default" {
         for _ in 0..iters {
             black_box(Checker::new().expect("valid"));
         }
+        return;
+    }
+    if let Some(input) = name.strip_prefix("cold/") {
+        let inputs = inputs();
+        let (_, text) = inputs.iter().find(|(n, _)| n == input).unwrap_or_else(|| panic!("no input `{input}`"));
+        let checker = Checker::new().expect("valid");
+        println!("{name}: {} findings", black_box(checker.check(black_box(text))).len());
         return;
     }
     let checker = Checker::new().expect("valid");
