@@ -112,6 +112,22 @@ async function restarts(env, checker, S) {
       checked: w.firstChecked,                          // chars of the text checked (the rest restored)
     });
   }
+  // A message the stopped worker never saw (every sentence changed), pasted over the old one: no
+  // snapshot helps, so the first check compiles what it needs.
+  const unseen = [];
+  for (let r = 0; r < Math.min(RESTARTS, 4); r++) {
+    await page.waitForTimeout(500);
+    await stopWorker(env, page);
+    await page.waitForTimeout(300);
+    await page.keyboard.press('Control+a');
+    const fresh = text.replace(/[。？?；;]/g, (m) => `${r}${m}`) + ` ${r}`;
+    const t0 = await page.evaluate(() => performance.now());
+    await page.keyboard.insertText(fresh);
+    await page.waitForFunction((t) => performance.getEntriesByName('conduct:drawn').some((m) => m.startTime >= t), t0, { polling: 'raf', timeout: 30000 });
+    const drawn = await page.evaluate((t) => performance.getEntriesByName('conduct:drawn').find((m) => m.startTime >= t).duration, t0);
+    const w = await workerMarks(env);
+    unseen.push({ drawn, checker: w.marks['checker-ready'] - w.marks['checker-start'], check: w.marks['first-check-end'] - w.marks['first-check-start'], checked: w.firstChecked });
+  }
   // A page load starts the worker (the content script's hello); the message is pasted 2 s later.
   const late = [];
   for (let r = 0; r < RESTARTS; r++) {
@@ -139,6 +155,10 @@ async function restarts(env, checker, S) {
   console.log(`\nEngine (new Checker() + first check()) ${ms(med('checker') + med('check')).trim()} ms of ${ms(med('total')).trim()} ms (medians).`);
   console.log(`Characters the first check had to check, of the whole text (the rest came from the previous worker's segment snapshot): ` +
     runs.map((r) => (r.checked ? `${r.checked.checked}/${r.checked.of}` : 'n/a')).join(', '));
+  console.log(`\nA message the stopped worker never saw, pasted over the old one (no snapshot applies): paste → underlines drawn ` +
+    `${unseen.map((u) => u.drawn.toFixed(1)).join(', ')} ms (median ${stats(unseen.map((u) => u.drawn)).median.toFixed(1)} ms); ` +
+    `new Checker() ${stats(unseen.map((u) => u.checker)).median.toFixed(1)} ms, first check() ${stats(unseen.map((u) => u.check)).median.toFixed(1)} ms ` +
+    `(medians; checked ${unseen.map((u) => (u.checked ? `${u.checked.checked}/${u.checked.of}` : 'n/a')).join(', ')} chars)`);
   console.log(`\nWorker started by a page load, the 1 KB message pasted 2 s later: paste → underlines drawn ` +
     `${late.map((x) => x.toFixed(1)).join(', ')} ms (median ${stats(late).median.toFixed(1)} ms)`);
 }

@@ -2,30 +2,20 @@
 // re-checks only its sentence: the old worker left a snapshot of its sentence findings in session
 // storage (53-bit hashes and findings, never text), and the new one restores it. The underlines
 // must be exactly those of a whole-text check.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, loadEngine, waitForUnderlines, sameTexts } from './lib/harness.mjs';
-import { afterTyping, assertNoForeignRequests } from './lib/flow.mjs';
+import { waitForUnderlines, sameTexts } from './lib/harness.mjs';
+import { afterTyping } from './lib/flow.mjs';
+import { extensionSuite } from './lib/suite.mjs';
 import { stopWorker, currentWorker } from './lib/worker.mjs';
 import { pickSentences } from './lib/sentences.mjs';
 import { supportMessage } from './lib/messages.mjs';
 
-let env, checker;
-
-before(async () => {
-  checker = new (await loadEngine()).Checker();
-  env = await setup();
-});
-
-after(async () => {
-  await env?.close();
-  if (env) assertNoForeignRequests(env);
-  env?.cleanup();
-});
-
-const texts = (text) => checker.check(text, 'auto').map((d) => d.text);
+const suite = extensionSuite();
+const texts = (text) => suite.checker.check(text, 'auto').map((d) => d.text);
 
 test('the first check after a restart re-checks one sentence and draws what a whole check finds', async () => {
+  const { env, checker } = suite;
   const text = supportMessage(pickSentences(checker), 2048);
   const page = await env.ctx.newPage();
   try {

@@ -5,27 +5,18 @@
 // picked up the focused field, and the late answer turned checking on without checking the fields
 // it had (a failed `hello` was not retried either). The content script now watches fields from the
 // start, rechecks them when `hello` answers and retries a failed `hello` with backoff.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, loadEngine, waitForUnderlines, openPopover, checkCount } from './lib/harness.mjs';
-import { assertNoForeignRequests } from './lib/flow.mjs';
+import { waitForUnderlines, openPopover, checkCount } from './lib/harness.mjs';
+import { extensionSuite } from './lib/suite.mjs';
 
-let env, checker;
+const suite = extensionSuite();
 
-before(async () => {
-  checker = new (await loadEngine()).Checker();
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-  if (env) assertNoForeignRequests(env);
-  env?.cleanup();
-});
-
-const reset = () => env.ctx.serviceWorkers().find((w) => w.url().includes(env.extId))
+const reset = ({ env } = suite) => env.ctx.serviceWorkers().find((w) => w.url().includes(env.extId))
   .evaluate(async () => { await chrome.storage.sync.clear(); await chrome.storage.local.remove('ignored'); });
 
 test('settings reset right after browser start: a new page is still checked', async () => {
+  const { env, checker } = suite;
   const text = '你们这些傻逼。\nour floor price is $3,000';
   const all = checker.check(text, 'auto');
   // The exact underlines, not just their number: while the text is typed the price finding grows
