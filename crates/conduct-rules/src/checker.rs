@@ -614,7 +614,7 @@ impl Checker {
 /// several times in one sentence runs its regexes once.
 #[derive(Default)]
 struct SentenceMemo {
-    entries: HashMap<(u32, usize), SentenceContext>,
+    entries: HashMap<(u32, usize), SentenceContext, crate::terms::FnvHash>,
     /// The last sentence found: hits come in text order, so most share it.
     last_sentence: Option<(usize, usize)>,
 }

@@ -59,10 +59,13 @@ pub(crate) struct Hit {
     pub last: usize,
 }
 
-/// FNV-1a: the builder hashes thousands of short patterns once each, where the default SipHash
-/// (built against collision attacks, which a term list is not a vector for) costs several times
-/// more.
-struct Fnv(u64);
+/// FNV-1a: the builder hashes thousands of short patterns once each, and a check a few (rule,
+/// sentence) pairs per trigger, where the default SipHash (built against collision attacks, which
+/// neither is a vector for) costs several times more.
+pub(crate) struct Fnv(u64);
+
+/// Hash maps keyed by FNV-1a.
+pub(crate) type FnvHash = std::hash::BuildHasherDefault<Fnv>;
 
 impl Default for Fnv {
     fn default() -> Self {
@@ -88,7 +91,7 @@ impl std::hash::Hasher for Fnv {
 #[derive(Default)]
 pub(crate) struct TermMatcherBuilder {
     /// Each distinct compact pattern and its index.
-    by_pattern: std::collections::HashMap<String, u32, std::hash::BuildHasherDefault<Fnv>>,
+    by_pattern: std::collections::HashMap<String, u32, FnvHash>,
     /// Per term: the index of its pattern.
     term_pattern: Vec<u32>,
     terms: Vec<TermSpec>,
