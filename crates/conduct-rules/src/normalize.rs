@@ -62,6 +62,9 @@ pub(crate) struct Normalized {
     /// One entry per character of `compact`, with its byte offset in `compact`.
     pub cchars: Vec<CChar>,
     pub cbytes: Vec<u32>,
+    /// Set when a Latin letter followed the same letter across separators (`a s s`, `a-s-s`):
+    /// only then can [`Normalized::merge_spaced_doubles`] have work.
+    spaced_double: bool,
 }
 
 /// Characters dropped entirely: zero-width and format characters, variation selectors,
@@ -257,6 +260,7 @@ impl Normalized {
             compact: String::with_capacity(text.len()),
             cchars: Vec::with_capacity(text.len()),
             cbytes: Vec::with_capacity(text.len()),
+            spaced_double: false,
         };
         n.fill(text, folds);
         n
@@ -270,6 +274,7 @@ impl Normalized {
         self.compact.clear();
         self.cchars.clear();
         self.cbytes.clear();
+        self.spaced_double = false;
         self.fill(text, folds);
     }
 
@@ -300,6 +305,53 @@ impl Normalized {
                 });
             }
         }
+        if self.spaced_double {
+            self.merge_spaced_doubles();
+        }
+    }
+
+    /// A word spelt out letter by letter (`a s s h o l e`, `d-u-m-b-a-s-s`) has its doubled letter
+    /// as two one-letter words, which the run collapse (never across a separator) leaves apart, so
+    /// the collapsed pattern `ashole` would not match. Inside such a run of at least three
+    /// one-letter words, two equal neighbours become one run, as if written together.
+    fn merge_spaced_doubles(&mut self) {
+        let units = &self.units;
+        let single = |c: &CChar| {
+            let (a, b) = (c.first as usize, c.last as usize);
+            c.count == 1
+                && (a == 0 || !is_word_char(units[a - 1].base))
+                && (b + 1 >= units.len() || !is_word_char(units[b + 1].base))
+        };
+        let chars: Vec<char> = self.compact.chars().collect();
+        let (mut compact, mut cchars, mut cbytes) = (
+            String::with_capacity(self.compact.len()),
+            Vec::with_capacity(chars.len()),
+            Vec::with_capacity(chars.len()),
+        );
+        let mut k = 0;
+        while k < chars.len() {
+            let start = k;
+            let mut merged = self.cchars[k];
+            while k + 1 < chars.len()
+                && chars[k + 1] == chars[start]
+                && chars[start].is_ascii_alphabetic()
+                && single(&self.cchars[k])
+                && single(&self.cchars[k + 1])
+                && ((start > 0 && single(&self.cchars[start - 1]))
+                    || (k + 2 < chars.len() && single(&self.cchars[k + 2])))
+            {
+                k += 1;
+                merged.last = self.cchars[k].last;
+                merged.count += 1;
+            }
+            cbytes.push(compact.len() as u32);
+            compact.push(chars[start]);
+            cchars.push(merged);
+            k += 1;
+        }
+        self.compact = compact;
+        self.cchars = cchars;
+        self.cbytes = cbytes;
     }
 
     #[inline(always)]
@@ -317,6 +369,7 @@ impl Normalized {
                 last.count += 1;
                 return;
             }
+            self.spaced_double = true;
         }
         self.cbytes.push(self.compact.len() as u32);
         self.compact.push(fold);

@@ -6,7 +6,7 @@ use aho_corasick::automaton::{Automaton, OverlappingState};
 use aho_corasick::nfa::noncontiguous;
 use aho_corasick::{Input, MatchKind};
 
-use crate::normalize::{is_leet, is_word_char, Folds, Normalized};
+use crate::normalize::{is_leet, is_word_char, Folds, Normalized, Unit};
 
 /// What a term belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -261,9 +261,11 @@ fn verify(n: &Normalized, ci: usize, t: &TermSpec, data: &TermData) -> Option<(u
     if t.bound_end && last + 1 < units.len() && is_word_char(units[last + 1].base) {
         return None;
     }
+    // A one-letter word, or a doubled letter spelt out (`s s` in `a s s h o l e`: a run whose
+    // units are more than its letters, i.e. with separators inside).
     let single = |k: usize| {
         let (a, b) = (cc[k].first as usize, cc[k].last as usize);
-        cc[k].count == 1
+        (cc[k].count == 1 || b + 1 - a > cc[k].count as usize)
             && (a == 0 || !is_word_char(units[a - 1].base))
             && (b + 1 >= units.len() || !is_word_char(units[b + 1].base))
     };
@@ -305,6 +307,29 @@ fn verify(n: &Normalized, ci: usize, t: &TermSpec, data: &TermData) -> Option<(u
         return None;
     }
     let (mut first, mut last) = (first, last);
+    // A word spelt out letter by letter is the whole run of one-letter words: a spelt-out match
+    // must not start or end inside one (`c l a s s` holds no `ass`, `p u s h i t` no `shit`),
+    // except right after the words `a` and `I`; an open end takes in the rest of the run
+    // (`f u c k i n g`).
+    if single(0) {
+        while let Some(p) = spelt_neighbour(units, first, true) {
+            if t.open_start {
+                first = p;
+            } else if matches!(units[p].base, 'a' | 'i') && spelt_neighbour(units, p, true).is_none() {
+                break;
+            } else {
+                return None;
+            }
+        }
+    }
+    if single(len - 1) {
+        while let Some(p) = spelt_neighbour(units, last, false) {
+            if !t.open_end {
+                return None;
+            }
+            last = p;
+        }
+    }
     while t.open_start && first > 0 && is_word_char(units[first - 1].base) {
         first -= 1;
     }
@@ -312,6 +337,30 @@ fn verify(n: &Normalized, ci: usize, t: &TermSpec, data: &TermData) -> Option<(u
         last += 1;
     }
     Some((first, last))
+}
+
+/// The one-letter word next to unit `at` (before it when `back`) across one or two separators,
+/// if there is one: the neighbour of a spelt-out letter in `f u c k` or `a-s-s`.
+fn spelt_neighbour(units: &[Unit], at: usize, back: bool) -> Option<usize> {
+    let step = |i: usize| if back { i.checked_sub(1) } else { Some(i + 1).filter(|&j| j < units.len()) };
+    let mut i = step(at)?;
+    let mut gap = 0;
+    while units[i].sep {
+        gap += 1;
+        if gap > 2 {
+            return None;
+        }
+        i = step(i)?;
+    }
+    let lone = |j: Option<usize>| j.is_none_or(|j| !is_word_char(units[j].base));
+    // The `s` of `that's` or the `t` of `don't` belongs to its word.
+    let contraction = i >= 2 && matches!(units[i - 1].base, '\'' | '\u{2019}') && is_word_char(units[i - 2].base);
+    (gap > 0
+        && is_word_char(units[i].base)
+        && !contraction
+        && lone(i.checked_sub(1))
+        && lone(Some(i + 1).filter(|&j| j < units.len())))
+    .then_some(i)
 }
 
 #[cfg(test)]
