@@ -530,7 +530,8 @@ impl Checker {
     /// The sentence-level part of a rule's context, the same for every trigger of the rule in
     /// the sentence: `None` when the rule does not apply there; otherwise the original byte
     /// range its `requires` matches cover, if any.
-    fn sentence_context(&self, rule: &Rule, n: &Normalized, ss: usize, se: usize) -> SentenceContext {
+    /// `unless` sees the sentence from `us` on: the part after the last contrast before the trigger.
+    fn sentence_context(&self, rule: &Rule, n: &Normalized, (ss, se): (usize, usize), us: usize) -> SentenceContext {
         let sentence = &n.norm[ss..se];
         let mut covered: Option<(usize, usize)> = None;
         for &id in &rule.requires {
@@ -539,7 +540,7 @@ impl Checker {
                 covered = Some(covered.map_or((s, e), |(a, b)| (a.min(s), b.max(e))));
             }
         }
-        if rule.unless.iter().any(|&id| self.regexes.is_match(id, sentence)) {
+        if rule.unless.iter().any(|&id| self.regexes.is_match(id, &n.norm[us..se])) {
             return None;
         }
         if rule.info.category == Category::Commitment && self.approved.iter().any(|p| sentence.contains(p.as_str())) {
@@ -561,7 +562,9 @@ impl Checker {
         let at = n.units[hit.first].norm as usize;
         let (ss, se) = memo.sentence(&n.norm, at);
         let (mut start, mut end) = n.original_range(hit.first, hit.last);
-        let extension = memo.get_or_insert(r, ss, || self.sentence_context(rule, n, ss, se))?;
+        // A hedge or an approval before a `but` does not qualify a trigger after it.
+        let us = segment::after_last_contrast(&n.norm, ss, at);
+        let extension = memo.get_or_insert(r, us, || self.sentence_context(rule, n, (ss, se), us))?;
         if let Some((s, e)) = extension {
             start = start.min(s);
             end = end.max(e);
@@ -610,8 +613,9 @@ impl Checker {
     }
 }
 
-/// Sentence-level context results of one check, by (rule, sentence start): a rule triggered
-/// several times in one sentence runs its regexes once.
+/// Sentence-level context results of one check, by (rule, start of what `unless` sees: the
+/// sentence, or its part after a contrast): a rule triggered several times in one sentence runs
+/// its regexes once.
 #[derive(Default)]
 struct SentenceMemo {
     entries: HashMap<(u32, usize), SentenceContext, crate::terms::FnvHash>,

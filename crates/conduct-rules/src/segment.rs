@@ -29,6 +29,28 @@ fn bounds(s: &str, at: usize, is_end: fn(&str, usize, char) -> bool) -> (usize, 
     (start, end)
 }
 
+/// Contrast conjunctions: after one, what the sentence said before no longer qualifies what follows
+/// (`预计周五完成，不过我保证周五肯定完`, `per the SLA it's 8 hours, but I promise one`).
+const CONTRASTS_ZH: [&str; 4] = ["不过", "但是", "可是", "然而"];
+const CONTRASTS_EN: [&str; 2] = ["but", "however"];
+
+/// Byte offset in `s` just after the last contrast conjunction in `s[from..to]`, or `from`.
+pub(crate) fn after_last_contrast(s: &str, from: usize, to: usize) -> usize {
+    let part = &s[from..to];
+    let zh = CONTRASTS_ZH.iter().filter_map(|w| part.rfind(w).map(|i| i + w.len()));
+    let en = CONTRASTS_EN.iter().filter_map(|w| {
+        part.match_indices(w)
+            .filter(|&(i, _)| {
+                let before = part[..i].chars().next_back();
+                let after = part[i + w.len()..].chars().next();
+                !before.is_some_and(|c| c.is_ascii_alphanumeric()) && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+            })
+            .last()
+            .map(|(i, _)| i + w.len())
+    });
+    zh.chain(en).max().map_or(from, |i| from + i)
+}
+
 /// Byte range of the sentence of `s` containing byte `at` (including its final mark).
 pub(crate) fn sentence(s: &str, at: usize) -> (usize, usize) {
     bounds(s, at, ends_sentence)
@@ -83,5 +105,17 @@ mod tests {
         let at = s.find("保证").unwrap();
         let (a, b) = clause(s, at);
         assert_eq!(&s[a..b], "但我保证周五上线。");
+    }
+
+    #[test]
+    fn contrasts_cut_where_they_end() {
+        let s = "预计周五完成，不过我保证周五肯定完";
+        let at = s.find("保证").unwrap_or(0);
+        assert_eq!(&s[after_last_contrast(s, 0, at)..at], "我");
+        let e = "per the SLA it is 8 hours, but i promise one. butter";
+        let at = e.find("i promise").unwrap_or(0);
+        assert_eq!(&e[after_last_contrast(e, 0, at)..at], " ");
+        assert_eq!(after_last_contrast("butter is fine", 0, 9), 0, "not inside a word");
+        assert_eq!(after_last_contrast("我们预计周五完成", 0, 6), 0);
     }
 }
