@@ -528,25 +528,25 @@ impl Checker {
     }
 
     /// The sentence-level part of a rule's context, the same for every trigger of the rule in
-    /// the sentence: `None` when the rule does not apply there; otherwise the original byte
-    /// range its `requires` matches cover, if any.
-    /// `unless` sees the sentence from `us` on: the part after the last contrast before the trigger.
+    /// the sentence (`unless` sees it from `us` on: the part after a contrast before the trigger):
+    /// why the rule does not apply there, or the original byte range its `requires` matches
+    /// cover, if any.
     fn sentence_context(&self, rule: &Rule, n: &Normalized, (ss, se): (usize, usize), us: usize) -> SentenceContext {
         let sentence = &n.norm[ss..se];
         let mut covered: Option<(usize, usize)> = None;
         for &id in &rule.requires {
-            let (ms, me) = self.regexes.find(id, sentence)?;
+            let (ms, me) = self.regexes.find(id, sentence).ok_or(Cleared::Requires)?;
             if let Some((s, e)) = n.original_of_norm(ss + ms, ss + me) {
                 covered = Some(covered.map_or((s, e), |(a, b)| (a.min(s), b.max(e))));
             }
         }
         if rule.unless.iter().any(|&id| self.regexes.is_match(id, &n.norm[us..se])) {
-            return None;
+            return Err(Cleared::Unless);
         }
         if rule.info.category == Category::Commitment && self.approved.iter().any(|p| sentence.contains(p.as_str())) {
-            return None;
+            return Err(Cleared::Requires);
         }
-        Some(covered)
+        Ok(covered)
     }
 
     /// Applies the rule's context (requires / unless) to a trigger hit.
@@ -562,9 +562,19 @@ impl Checker {
         let at = n.units[hit.first].norm as usize;
         let (ss, se) = memo.sentence(&n.norm, at);
         let (mut start, mut end) = n.original_range(hit.first, hit.last);
-        // A hedge or an approval before a `but` does not qualify a trigger after it.
-        let us = segment::after_last_contrast(&n.norm, ss, at);
-        let extension = memo.get_or_insert(r, us, || self.sentence_context(rule, n, (ss, se), us))?;
+        let extension = match memo.get_or_insert(r, ss, || self.sentence_context(rule, n, (ss, se), ss)) {
+            Ok(extension) => extension,
+            Err(Cleared::Requires) => return None,
+            // A hedge or an approval before a contrast (`不过`, `but`) does not qualify a trigger
+            // after it: `unless` looks again from there.
+            Err(Cleared::Unless) => {
+                let us = memo.last_contrast(&n.norm, (ss, se), at);
+                if us == ss {
+                    return None;
+                }
+                memo.get_or_insert(r, us, || self.sentence_context(rule, n, (ss, se), us)).ok()?
+            }
+        };
         if let Some((s, e)) = extension {
             start = start.min(s);
             end = end.max(e);
@@ -621,11 +631,23 @@ struct SentenceMemo {
     entries: HashMap<(u32, usize), SentenceContext, crate::terms::FnvHash>,
     /// The last sentence found: hits come in text order, so most share it.
     last_sentence: Option<(usize, usize)>,
+    /// Where the contrast conjunctions of a sentence end (`segment::contrast_ends`), by its start:
+    /// found only when a sentence-level `unless` cleared a trigger.
+    contrasts: Option<(usize, Vec<usize>)>,
 }
 
-/// `None`: the rule does not apply in the sentence; `Some(covered)`: it does, and its `requires`
-/// matches cover this original byte range (if any).
-type SentenceContext = Option<Option<(usize, usize)>>;
+/// `Ok(covered)`: the rule applies in the sentence, and its `requires` matches cover this original
+/// byte range (if any); `Err`: why it does not.
+type SentenceContext = Result<Option<(usize, usize)>, Cleared>;
+
+/// Why a rule's sentence-level context rules a trigger out.
+#[derive(Clone, Copy, Debug)]
+enum Cleared {
+    /// A `requires` regex does not match, or the sentence names an approved commitment.
+    Requires,
+    /// An `unless` regex matches (a hedge, an approval reference).
+    Unless,
+}
 
 impl SentenceMemo {
     /// Byte range of the sentence of `norm` containing byte `at`.
@@ -638,6 +660,15 @@ impl SentenceMemo {
                 found
             }
         }
+    }
+
+    /// Where the last contrast conjunction before byte `at` of sentence `(ss, se)` ends, or `ss`.
+    fn last_contrast(&mut self, norm: &str, (ss, se): (usize, usize), at: usize) -> usize {
+        if self.contrasts.as_ref().is_none_or(|(start, _)| *start != ss) {
+            self.contrasts = Some((ss, segment::contrast_ends(norm, ss, se)));
+        }
+        let ends = self.contrasts.as_ref().map_or(&[][..], |(_, ends)| &ends[..]);
+        ends[..ends.partition_point(|&c| c <= at)].last().copied().unwrap_or(ss)
     }
 
     fn get_or_insert(

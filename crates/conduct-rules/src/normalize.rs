@@ -369,7 +369,13 @@ impl Normalized {
                 last.count += 1;
                 return;
             }
-            self.spaced_double = true;
+            // Only a one-letter word before (`a s s`), not a word's last letter (`this service`).
+            if let Some(last) = self.cchars.last() {
+                let a = last.first as usize;
+                if last.count == 1 && (a == 0 || !is_word_char(self.units[a - 1].base)) {
+                    self.spaced_double = true;
+                }
+            }
         }
         self.cbytes.push(self.compact.len() as u32);
         self.compact.push(fold);

@@ -34,21 +34,28 @@ fn bounds(s: &str, at: usize, is_end: fn(&str, usize, char) -> bool) -> (usize, 
 const CONTRASTS_ZH: [&str; 4] = ["不过", "但是", "可是", "然而"];
 const CONTRASTS_EN: [&str; 2] = ["but", "however"];
 
-/// Byte offset in `s` just after the last contrast conjunction in `s[from..to]`, or `from`.
-pub(crate) fn after_last_contrast(s: &str, from: usize, to: usize) -> usize {
+/// Byte offsets in `s` just after each contrast conjunction in `s[from..to]`, ascending.
+pub(crate) fn contrast_ends(s: &str, from: usize, to: usize) -> Vec<usize> {
     let part = &s[from..to];
-    let zh = CONTRASTS_ZH.iter().filter_map(|w| part.rfind(w).map(|i| i + w.len()));
-    let en = CONTRASTS_EN.iter().filter_map(|w| {
-        part.match_indices(w)
-            .filter(|&(i, _)| {
-                let before = part[..i].chars().next_back();
-                let after = part[i + w.len()..].chars().next();
-                !before.is_some_and(|c| c.is_ascii_alphanumeric()) && !after.is_some_and(|c| c.is_ascii_alphanumeric())
-            })
-            .last()
-            .map(|(i, _)| i + w.len())
-    });
-    zh.chain(en).max().map_or(from, |i| from + i)
+    let word = |i: usize, w: &str| {
+        !part[..i].chars().next_back().is_some_and(|c| c.is_ascii_alphanumeric())
+            && !part[i + w.len()..].chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+    };
+    let mut ends: Vec<usize> = CONTRASTS_ZH
+        .iter()
+        .flat_map(|w| part.match_indices(w).map(|(i, _)| from + i + w.len()))
+        .chain(CONTRASTS_EN.iter().flat_map(|w| {
+            part.match_indices(w).filter(move |&(i, _)| word(i, w)).map(move |(i, _)| from + i + w.len())
+        }))
+        .collect();
+    ends.sort_unstable();
+    ends
+}
+
+/// Byte offset in `s` just after the last contrast conjunction in `s[from..to]`, or `from`.
+#[cfg(test)]
+pub(crate) fn after_last_contrast(s: &str, from: usize, to: usize) -> usize {
+    contrast_ends(s, from, to).last().copied().unwrap_or(from)
 }
 
 /// Byte range of the sentence of `s` containing byte `at` (including its final mark).
