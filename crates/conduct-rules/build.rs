@@ -142,7 +142,7 @@ fn pack_list() {
         for p in &packs {
             writeln!(out, "    (\"packs/{}\", {}),", p.0, pick(p)).unwrap();
         }
-        out.push_str("];\n/// The homophone table.\n");
+        out.push_str("];\n/// The homophone table and the contrast conjunctions.\n");
         let folds = folds.as_ref().map_or_else(|| "\"{}\"".to_string(), pick);
         writeln!(out, "pub(crate) static FOLDS: &str = {folds};").unwrap();
         fs::write(Path::new(&out_dir).join(name), out).expect("OUT_DIR is writable");

@@ -347,6 +347,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 fn parse_folds() -> Result<Folds, Error> {
     let file: FoldsFile = parse_located(FOLDS, "packs/folds.toml")?;
     let mut folds = Folds::default();
+    folds.contrasts = file.contrasts.iter().map(|c| normalize_plain(c)).filter(|c| !c.is_empty()).collect();
     for (canonical, variants) in &file.homophones {
         let canon: Vec<char> = normalize_plain(canonical).chars().collect();
         let [canon] = canon[..] else {
@@ -568,7 +569,7 @@ impl Checker {
             // A hedge or an approval before a contrast (`不过`, `but`) does not qualify a trigger
             // after it: `unless` looks again from there.
             Err(Cleared::Unless) => {
-                let us = memo.last_contrast(&n.norm, (ss, se), at);
+                let us = memo.last_contrast(&n.norm, (ss, se), at, &self.folds.contrasts);
                 if us == ss {
                     return None;
                 }
@@ -663,9 +664,9 @@ impl SentenceMemo {
     }
 
     /// Where the last contrast conjunction before byte `at` of sentence `(ss, se)` ends, or `ss`.
-    fn last_contrast(&mut self, norm: &str, (ss, se): (usize, usize), at: usize) -> usize {
+    fn last_contrast(&mut self, norm: &str, (ss, se): (usize, usize), at: usize, words: &[String]) -> usize {
         if self.contrasts.as_ref().is_none_or(|(start, _)| *start != ss) {
-            self.contrasts = Some((ss, segment::contrast_ends(norm, ss, se)));
+            self.contrasts = Some((ss, segment::contrast_ends(norm, ss, se, words)));
         }
         let ends = self.contrasts.as_ref().map_or(&[][..], |(_, ends)| &ends[..]);
         ends[..ends.partition_point(|&c| c <= at)].last().copied().unwrap_or(ss)

@@ -167,10 +167,12 @@ pub enum SpanScope {
     Sentence,
 }
 
-/// The homophone table (`packs/folds.toml`).
+/// The homophone table and the contrast conjunctions (`packs/folds.toml`).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FoldsFile {
+    #[serde(default)]
+    pub contrasts: Vec<String>,
     #[serde(default)]
     pub homophones: BTreeMap<String, String>,
 }
@@ -571,9 +573,13 @@ mod tests {
         assert_eq!(rules, json.rules().map(strip).collect::<Vec<_>>());
         assert!(json.rules().all(|r| r.flag.is_empty() && r.allow.is_empty()), "examples are left out");
 
-        let folds = |source: &str| parse_located::<FoldsFile>(source, "folds").expect("folds parse").homophones;
+        let folds = |source: &str| {
+            let f = parse_located::<FoldsFile>(source, "folds").expect("folds parse");
+            (f.homophones, f.contrasts)
+        };
         assert_eq!(folds(crate::checker::FOLDS), folds(precompiled::FOLDS));
-        assert!(!folds(precompiled::FOLDS).is_empty());
+        let (homophones, contrasts) = folds(precompiled::FOLDS);
+        assert!(!homophones.is_empty() && !contrasts.is_empty());
 
         let emails = [
             include_str!("../benches/fixtures/email-zh.txt"),

@@ -46,6 +46,8 @@ pub(crate) struct Folds {
     /// A few dozen entries: an ordered map looks one up in a handful of comparisons, cheaper
     /// than hashing (this runs for every CJK character when the checker is built).
     pub homophones: BTreeMap<char, char>,
+    /// Contrast conjunctions in normalised form (`segment::contrast_ends`).
+    pub contrasts: Vec<String>,
     /// For `U+4E00 + i`: (simplified, homophone-folded simplified). Empty until [`Folds::finish`].
     cjk: Vec<(char, char)>,
 }

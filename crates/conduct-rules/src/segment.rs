@@ -29,33 +29,22 @@ fn bounds(s: &str, at: usize, is_end: fn(&str, usize, char) -> bool) -> (usize, 
     (start, end)
 }
 
-/// Contrast conjunctions: after one, what the sentence said before no longer qualifies what follows
-/// (`预计周五完成，不过我保证周五肯定完`, `per the SLA it's 8 hours, but I promise one`).
-const CONTRASTS_ZH: [&str; 4] = ["不过", "但是", "可是", "然而"];
-const CONTRASTS_EN: [&str; 2] = ["but", "however"];
-
-/// Byte offsets in `s` just after each contrast conjunction in `s[from..to]`, ascending.
-pub(crate) fn contrast_ends(s: &str, from: usize, to: usize) -> Vec<usize> {
+/// Byte offsets in `s` just after each of the contrast conjunctions `words` (`packs/folds.toml`)
+/// in `s[from..to]`, ascending. A word with a Latin letter or digit at an edge must not touch
+/// another one there (`but`, not `butter`).
+pub(crate) fn contrast_ends(s: &str, from: usize, to: usize, words: &[String]) -> Vec<usize> {
     let part = &s[from..to];
-    let word = |i: usize, w: &str| {
-        !part[..i].chars().next_back().is_some_and(|c| c.is_ascii_alphanumeric())
-            && !part[i + w.len()..].chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-    };
-    let mut ends: Vec<usize> = CONTRASTS_ZH
+    let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    // A Latin word must not touch a letter or digit on either side.
+    let joined_before = |i: usize, w: &str| alnum(w.chars().next()) && alnum(part[..i].chars().next_back());
+    let joined_after = |i: usize, w: &str| alnum(w.chars().next_back()) && alnum(part[i + w.len()..].chars().next());
+    let whole = |i: usize, w: &str| !joined_before(i, w) && !joined_after(i, w);
+    let mut ends: Vec<usize> = words
         .iter()
-        .flat_map(|w| part.match_indices(w).map(|(i, _)| from + i + w.len()))
-        .chain(CONTRASTS_EN.iter().flat_map(|w| {
-            part.match_indices(w).filter(move |&(i, _)| word(i, w)).map(move |(i, _)| from + i + w.len())
-        }))
+        .flat_map(|w| part.match_indices(w.as_str()).filter(|&(i, _)| whole(i, w)).map(|(i, _)| from + i + w.len()))
         .collect();
     ends.sort_unstable();
     ends
-}
-
-/// Byte offset in `s` just after the last contrast conjunction in `s[from..to]`, or `from`.
-#[cfg(test)]
-pub(crate) fn after_last_contrast(s: &str, from: usize, to: usize) -> usize {
-    contrast_ends(s, from, to).last().copied().unwrap_or(from)
 }
 
 /// Byte range of the sentence of `s` containing byte `at` (including its final mark).
@@ -116,13 +105,15 @@ mod tests {
 
     #[test]
     fn contrasts_cut_where_they_end() {
+        let words: Vec<String> = ["不过", "但是", "but", "however"].map(String::from).to_vec();
+        let last = |s: &str, to: usize| contrast_ends(s, 0, to, &words).last().copied().unwrap_or(0);
         let s = "预计周五完成，不过我保证周五肯定完";
         let at = s.find("保证").unwrap_or(0);
-        assert_eq!(&s[after_last_contrast(s, 0, at)..at], "我");
+        assert_eq!(&s[last(s, at)..at], "我");
         let e = "per the SLA it is 8 hours, but i promise one. butter";
         let at = e.find("i promise").unwrap_or(0);
-        assert_eq!(&e[after_last_contrast(e, 0, at)..at], " ");
-        assert_eq!(after_last_contrast("butter is fine", 0, 9), 0, "not inside a word");
-        assert_eq!(after_last_contrast("我们预计周五完成", 0, 6), 0);
+        assert_eq!(&e[last(e, at)..at], " ");
+        assert_eq!(last("butter is fine", 9), 0, "not inside a word");
+        assert_eq!(last("我们预计周五完成", 6), 0);
     }
 }
