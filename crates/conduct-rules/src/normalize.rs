@@ -97,6 +97,15 @@ pub(crate) fn is_word_char(c: char) -> bool {
     }
 }
 
+/// Do units `first..=last` stand alone, no letter or digit touching them on either side? A
+/// one-letter word, or a letter spelt out (`f u c k`); the `s` of `that's` belongs to its word.
+pub(crate) fn stands_alone(units: &[Unit], first: usize, last: usize) -> bool {
+    let word = |j: usize| units.get(j).is_some_and(|u| is_word_char(u.base));
+    let contraction = first >= 2 && matches!(units[first - 1].base, '\'' | '\u{2019}') && word(first - 2);
+    let touched_before = first > 0 && word(first - 1);
+    !(touched_before || word(last + 1) || contraction)
+}
+
 /// Separators skipped by term matching. Never CJK punctuation, brackets or quotes, never `, ; : ? !`.
 fn is_separator(c: char) -> bool {
     if c.is_ascii() {
@@ -318,12 +327,7 @@ impl Normalized {
     /// one-letter words, two equal neighbours become one run, as if written together.
     fn merge_spaced_doubles(&mut self) {
         let units = &self.units;
-        let single = |c: &CChar| {
-            let (a, b) = (c.first as usize, c.last as usize);
-            c.count == 1
-                && (a == 0 || !is_word_char(units[a - 1].base))
-                && (b + 1 >= units.len() || !is_word_char(units[b + 1].base))
-        };
+        let single = |c: &CChar| c.count == 1 && stands_alone(units, c.first as usize, c.last as usize);
         let chars: Vec<char> = self.compact.chars().collect();
         let (mut compact, mut cchars, mut cbytes) = (
             String::with_capacity(self.compact.len()),

@@ -6,7 +6,7 @@ use aho_corasick::automaton::{Automaton, OverlappingState};
 use aho_corasick::nfa::noncontiguous;
 use aho_corasick::{Input, MatchKind};
 
-use crate::normalize::{is_leet, is_word_char, Folds, Normalized, Unit};
+use crate::normalize::{is_leet, is_word_char, stands_alone, Folds, Normalized, Unit};
 
 /// What a term belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -265,9 +265,7 @@ fn verify(n: &Normalized, ci: usize, t: &TermSpec, data: &TermData) -> Option<(u
     // units are more than its letters, i.e. with separators inside).
     let single = |k: usize| {
         let (a, b) = (cc[k].first as usize, cc[k].last as usize);
-        (cc[k].count == 1 || b + 1 - a > cc[k].count as usize)
-            && (a == 0 || !is_word_char(units[a - 1].base))
-            && (b + 1 >= units.len() || !is_word_char(units[b + 1].base))
+        (cc[k].count == 1 || b + 1 - a > cc[k].count as usize) && stands_alone(units, a, b)
     };
     let mut leet_used = false;
     let mut real_letters = 0usize;
@@ -352,15 +350,7 @@ fn spelt_neighbour(units: &[Unit], at: usize, back: bool) -> Option<usize> {
         }
         i = step(i)?;
     }
-    let lone = |j: Option<usize>| j.is_none_or(|j| !is_word_char(units[j].base));
-    // The `s` of `that's` or the `t` of `don't` belongs to its word.
-    let contraction = i >= 2 && matches!(units[i - 1].base, '\'' | '\u{2019}') && is_word_char(units[i - 2].base);
-    (gap > 0
-        && is_word_char(units[i].base)
-        && !contraction
-        && lone(i.checked_sub(1))
-        && lone(Some(i + 1).filter(|&j| j < units.len())))
-    .then_some(i)
+    (gap > 0 && is_word_char(units[i].base) && stands_alone(units, i, i)).then_some(i)
 }
 
 #[cfg(test)]
