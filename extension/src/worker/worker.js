@@ -12,10 +12,10 @@ import { withGuardPolicy, handleGuard, GUARD_KINDS, installGuardWorker } from '.
 /** Startup timings as performance marks ('conduct:<name>', ms since the worker started; read by
  * bench/browser.mjs): each name once per worker life. */
 const stamped = new Set();
-function stamp(name) {
+function stamp(name, detail = undefined) {
   if (stamped.has(name)) return;
   stamped.add(name);
-  performance.mark(`conduct:${name}`);
+  performance.mark(`conduct:${name}`, detail === undefined ? undefined : { detail });
 }
 stamp('worker-script');
 
@@ -276,11 +276,8 @@ function findings(text, lang) {
   const cache = segmentCache(checker);
   let checked = 0;
   const found = checkSegments((s) => { checked += s.length; return checker.check(s, lang); }, text, cache, `${lang}\u0000`, explainer(checker));
-  if (!stamped.has('first-check-chars')) {
-    // How much of the first text this worker saw it had to check (the rest came from a snapshot).
-    stamped.add('first-check-chars');
-    performance.mark('conduct:first-check-chars', { detail: { checked, of: text.length } });
-  }
+  // How much of the first text this worker saw it had to check (the rest came from a snapshot).
+  stamp('first-check-chars', { checked, of: text.length });
   snapshotSoon(cache);
   return found;
 }
