@@ -60,7 +60,8 @@ const CJK_LAST: u32 = 0x9FFF;
 pub(crate) struct Normalized {
     pub norm: String,
     pub units: Vec<Unit>,
-    pub compact: String,
+    /// The compact stream, UTF-8 (built a byte at a time for ASCII; always whole characters).
+    pub compact: Vec<u8>,
     /// One entry per character of `compact`, with its byte offset in `compact`.
     pub cchars: Vec<CChar>,
     pub cbytes: Vec<u32>,
@@ -150,11 +151,13 @@ struct AsciiClass {
     base: u8,
     fold: u8,
     sep: bool,
+    /// `fold` is a Latin letter.
+    letter: bool,
 }
 
 /// [`AsciiClass`] of every ASCII byte: lower case, separator, leetspeak fold.
 static ASCII: [AsciiClass; 128] = {
-    let mut table = [AsciiClass { base: 0, fold: 0, sep: false }; 128];
+    let mut table = [AsciiClass { base: 0, fold: 0, sep: false, letter: false }; 128];
     let mut i = 0;
     while i < 128 {
         let base = (i as u8).to_ascii_lowercase();
@@ -163,7 +166,7 @@ static ASCII: [AsciiClass; 128] = {
             Some(l) if !sep => l as u8,
             _ => base,
         };
-        table[i] = AsciiClass { base, fold, sep };
+        table[i] = AsciiClass { base, fold, sep, letter: fold.is_ascii_alphabetic() };
         i += 1;
     }
     table
@@ -262,13 +265,33 @@ impl Folds {
     }
 }
 
+/// Unit `idx` is a Latin letter equal to the last character of the compact stream `cchars`:
+/// collapses it into that character when it directly follows it (a run of one repeated letter,
+/// never across a separator) and returns true. Otherwise notes a doubled letter spelt out
+/// (`a s s`: a one-letter word before) in `spaced_double`.
+#[inline(always)]
+fn collapse(cchars: &mut [CChar], units: &[Unit], idx: u32, spaced_double: &mut bool) -> bool {
+    let Some(last) = cchars.last_mut() else { return false };
+    if last.last + 1 == idx {
+        last.last = idx;
+        last.count += 1;
+        return true;
+    }
+    // Only a one-letter word before, not a word's last letter (`this service`).
+    let a = last.first as usize;
+    if last.count == 1 && (a == 0 || !is_word_char(units[a - 1].base)) {
+        *spaced_double = true;
+    }
+    false
+}
+
 impl Normalized {
     /// Normalises `text`.
     pub(crate) fn new(text: &str, folds: &Folds) -> Normalized {
         let mut n = Normalized {
             norm: String::with_capacity(text.len()),
             units: Vec::with_capacity(text.len()),
-            compact: String::with_capacity(text.len()),
+            compact: Vec::with_capacity(text.len()),
             cchars: Vec::with_capacity(text.len()),
             cbytes: Vec::with_capacity(text.len()),
             spaced_double: false,
@@ -289,23 +312,30 @@ impl Normalized {
         self.fill(text, folds);
     }
 
-    /// Appends the units of `text` (to empty buffers).
-    #[inline]
+    /// Appends the units of `text` (to empty buffers). Never inlined, so that profiles show it.
+    #[inline(never)]
     fn fill(&mut self, text: &str, folds: &Folds) {
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
-            let b = bytes[i];
-            if b.is_ascii() {
-                // The common case for English: one byte, one unit, no decoding.
-                let a = ASCII[b as usize];
-                self.push(i as u32, i as u32 + 1, a.base as char, a.fold as char, a.sep);
-                i += 1;
+            if bytes[i].is_ascii() {
+                // The common case for English: a run of ASCII, one byte per unit, no decoding.
+                let end = bytes[i..].iter().position(|b| !b.is_ascii()).map_or(bytes.len(), |p| i + p);
+                if end - i < 8 {
+                    // A short run (a space or a digit in Chinese text): not worth the setup.
+                    for (k, &b) in bytes[i..end].iter().enumerate() {
+                        let (a, at) = (ASCII[b as usize], (i + k) as u32);
+                        self.push(at, at + 1, a.base as char, a.fold as char, a.sep);
+                    }
+                } else {
+                    self.push_ascii(i, &text[i..end]);
+                }
+                i = end;
                 continue;
             }
             let Some(c) = text[i..].chars().next() else { break };
             let (start, end) = (i as u32, (i + c.len_utf8()) as u32);
-            i += c.len_utf8();
+            i = end as usize;
             if let Some(&(base, fold)) = folds.cjk.get((c as u32).wrapping_sub(CJK_FIRST) as usize) {
                 self.push(start, end, base, fold, false);
             } else {
@@ -321,6 +351,75 @@ impl Normalized {
         }
     }
 
+    /// Appends the units of `run`, all ASCII, which starts at byte `at` of the text: what
+    /// [`Normalized::push`] does for each byte, a run at a time (the common case for English),
+    /// with the views in locals so their lengths stay in registers.
+    fn push_ascii(&mut self, at: usize, run: &str) {
+        let bytes = run.as_bytes();
+        let (first, norm_at) = (self.units.len(), self.norm.len());
+        self.units.extend(bytes.iter().enumerate().map(|(k, &b)| {
+            let a = ASCII[b as usize];
+            let start = (at + k) as u32;
+            Unit { start, end: start + 1, norm: (norm_at + k) as u32, base: a.base as char, sep: a.sep }
+        }));
+        self.norm.push_str(run);
+        self.norm[norm_at..].make_ascii_lowercase();
+        let (mut compact, mut cbytes, mut cchars) =
+            (std::mem::take(&mut self.compact), std::mem::take(&mut self.cbytes), std::mem::take(&mut self.cchars));
+        compact.reserve(bytes.len());
+        cbytes.reserve(bytes.len());
+        cchars.reserve(bytes.len());
+        for (k, &b) in bytes.iter().enumerate() {
+            let a = ASCII[b as usize];
+            if a.sep {
+                continue;
+            }
+            let idx = (first + k) as u32;
+            if a.letter
+                && compact.last() == Some(&a.fold)
+                && collapse(&mut cchars, &self.units, idx, &mut self.spaced_double)
+            {
+                continue;
+            }
+            cbytes.push(compact.len() as u32);
+            compact.push(a.fold);
+            cchars.push(CChar { first: idx, last: idx, count: 1 });
+        }
+        (self.compact, self.cbytes, self.cchars) = (compact, cbytes, cchars);
+    }
+
+    #[inline(always)]
+    fn push(&mut self, start: u32, end: u32, base: char, fold: char, sep: bool) {
+        let idx = self.units.len();
+        self.units.push(Unit { start, end, norm: self.norm.len() as u32, base, sep });
+        self.norm.push(base);
+        if !sep {
+            self.push_compact(idx, fold);
+        }
+    }
+
+    /// Appends unit `idx`, not a separator, to the compact stream as `fold`.
+    #[inline(always)]
+    fn push_compact(&mut self, idx: usize, fold: char) {
+        let idx = idx as u32;
+        // (An ASCII character ends the stream exactly when its last byte is that character.)
+        if fold.is_ascii_alphabetic()
+            && self.compact.last() == Some(&(fold as u8))
+            && collapse(&mut self.cchars, &self.units, idx, &mut self.spaced_double)
+        {
+            return;
+        }
+        self.cbytes.push(self.compact.len() as u32);
+        let mut buf = [0; 4];
+        let bytes = fold.encode_utf8(&mut buf).as_bytes();
+        // A constant length for the common one (CJK: three bytes) copies without a call.
+        match bytes.len() {
+            3 => self.compact.extend_from_slice(&buf[..3]),
+            _ => self.compact.extend_from_slice(bytes),
+        }
+        self.cchars.push(CChar { first: idx, last: idx, count: 1 });
+    }
+
     /// A word spelt out letter by letter (`a s s h o l e`, `d-u-m-b-a-s-s`) has its doubled letter
     /// as two one-letter words, which the run collapse (never across a separator) leaves apart, so
     /// the collapsed pattern `ashole` would not match. Inside such a run of at least three
@@ -328,12 +427,9 @@ impl Normalized {
     fn merge_spaced_doubles(&mut self) {
         let units = &self.units;
         let single = |c: &CChar| c.count == 1 && stands_alone(units, c.first as usize, c.last as usize);
-        let chars: Vec<char> = self.compact.chars().collect();
-        let (mut compact, mut cchars, mut cbytes) = (
-            String::with_capacity(self.compact.len()),
-            Vec::with_capacity(chars.len()),
-            Vec::with_capacity(chars.len()),
-        );
+        let chars: Vec<char> = String::from_utf8_lossy(&self.compact).chars().collect();
+        let (mut compact, mut cchars, mut cbytes) =
+            (Vec::with_capacity(self.compact.len()), Vec::with_capacity(chars.len()), Vec::with_capacity(chars.len()));
         let mut k = 0;
         while k < chars.len() {
             let start = k;
@@ -351,41 +447,13 @@ impl Normalized {
                 merged.count += 1;
             }
             cbytes.push(compact.len() as u32);
-            compact.push(chars[start]);
+            compact.extend_from_slice(chars[start].encode_utf8(&mut [0; 4]).as_bytes());
             cchars.push(merged);
             k += 1;
         }
         self.compact = compact;
         self.cchars = cchars;
         self.cbytes = cbytes;
-    }
-
-    #[inline(always)]
-    fn push(&mut self, start: u32, end: u32, base: char, fold: char, sep: bool) {
-        let idx = self.units.len() as u32;
-        self.units.push(Unit { start, end, norm: self.norm.len() as u32, base, sep });
-        self.norm.push(base);
-        if sep {
-            return;
-        }
-        // Collapse a run of one repeated Latin letter, never across a separator.
-        if fold.is_ascii_alphabetic() && self.compact.ends_with(fold) {
-            if let Some(last) = self.cchars.last_mut().filter(|last| last.last + 1 == idx) {
-                last.last = idx;
-                last.count += 1;
-                return;
-            }
-            // Only a one-letter word before (`a s s`), not a word's last letter (`this service`).
-            if let Some(last) = self.cchars.last() {
-                let a = last.first as usize;
-                if last.count == 1 && (a == 0 || !is_word_char(self.units[a - 1].base)) {
-                    self.spaced_double = true;
-                }
-            }
-        }
-        self.cbytes.push(self.compact.len() as u32);
-        self.compact.push(fold);
-        self.cchars.push(CChar { first: idx, last: idx, count: 1 });
     }
 
     /// Index of the compact character starting at byte `b` of `compact`.
@@ -432,13 +500,13 @@ mod tests {
     fn folds_width_case_traditional_and_drops_invisibles() {
         let n = Normalized::new("ＦＵＣＫ 傻\u{200b}逼 擔保", &folds());
         assert_eq!(n.norm, "fuck 傻逼 担保");
-        assert_eq!(n.compact, "fuck傻逼担保");
+        assert_eq!(n.compact, "fuck傻逼担保".as_bytes());
     }
 
     #[test]
     fn compact_skips_separators_folds_leet_and_homophones() {
         let n = Normalized::new("f.u.c.k sh1t 煞笔 fuuuuck", &folds());
-        assert_eq!(n.compact, "fuckshit煞逼fuck");
+        assert_eq!(n.compact, "fuckshit煞逼fuck".as_bytes());
         // the collapsed run covers the original "uuuu"
         let u = n.cchars.iter().find(|c| c.count == 4).expect("collapsed run");
         let (s, e) = n.original_range(u.first as usize, u.last as usize);

@@ -21,11 +21,65 @@ fn ends_clause(s: &str, i: usize, c: char) -> bool {
     matches!(c, ',' | '、' | ':' | '﹐' | '﹑') || ends_sentence(s, i, c)
 }
 
-fn bounds(s: &str, at: usize, is_end: fn(&str, usize, char) -> bool) -> (usize, usize) {
+/// What a byte can be the last byte of, for [`bounds`]'s scans: a mark alone (`SENTENCE`,
+/// `CLAUSE`), a `.` (a sentence end before whitespace), or the last byte of a three-byte mark
+/// (`WIDE`: compared with the whole character). Other bytes are passed over in one table lookup.
+const SENTENCE: u8 = 1;
+const CLAUSE: u8 = 2;
+const DOT: u8 = 4;
+const WIDE: u8 = 8;
+static LAST_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = match b {
+            b'!' | b'?' | b';' | b'\n' | b'\r' => SENTENCE,
+            b',' | b':' => CLAUSE,
+            b'.' => DOT,
+            _ => 0,
+        };
+        i += 1;
+    }
+    // The last bytes of the three-byte marks of `ends_sentence` and `ends_clause`.
+    let wide = ['。', '…', '\u{2028}', '\u{2029}', '、', '﹐', '﹑'];
+    let mut k = 0;
+    while k < wide.len() {
+        let mut buf = [0u8; 4];
+        let _ = wide[k].encode_utf8(&mut buf);
+        t[buf[2] as usize] |= WIDE;
+        k += 1;
+    }
+    t
+};
+
+/// Does the character that ends with byte `j` of `s` end a sentence (or, with `clause`, a
+/// clause)? `ends_sentence` / `ends_clause`, for a byte scan.
+#[inline(always)]
+fn ends_at(s: &str, j: usize, clause: bool) -> bool {
+    let kind = LAST_BYTE[s.as_bytes()[j] as usize];
+    if kind == 0 {
+        return false;
+    }
+    if kind & WIDE != 0 {
+        return j >= 2
+            && s.get(j - 2..=j).and_then(|w| w.chars().next()).is_some_and(|c| {
+                if clause {
+                    ends_clause(s, j - 2, c)
+                } else {
+                    ends_sentence(s, j - 2, c)
+                }
+            });
+    }
+    kind & SENTENCE != 0 || (kind & CLAUSE != 0 && clause) || (kind & DOT != 0 && ends_sentence(s, j, '.'))
+}
+
+/// The sentence (or clause) around byte `at`: from just after the last end mark before `at` to
+/// just after the first one from `at` on. A byte scan: every mark is ASCII or three bytes long.
+fn bounds(s: &str, at: usize, clause: bool) -> (usize, usize) {
     let at = at.min(s.len());
-    let start = s[..at].char_indices().rev().find(|&(i, c)| is_end(s, i, c)).map_or(0, |(i, c)| i + c.len_utf8());
-    let end =
-        s[at..].char_indices().find(|&(i, c)| is_end(s, at + i, c)).map_or(s.len(), |(i, c)| at + i + c.len_utf8());
+    let start = (0..at).rev().find(|&j| ends_at(s, j, clause)).map_or(0, |j| j + 1);
+    let end = (at..s.len()).find(|&j| ends_at(s, j, clause)).map_or(s.len(), |j| j + 1);
     (start, end)
 }
 
@@ -49,12 +103,12 @@ pub(crate) fn contrast_ends(s: &str, from: usize, to: usize, words: &[String]) -
 
 /// Byte range of the sentence of `s` containing byte `at` (including its final mark).
 pub(crate) fn sentence(s: &str, at: usize) -> (usize, usize) {
-    bounds(s, at, ends_sentence)
+    bounds(s, at, false)
 }
 
 /// Byte range of the clause of `s` containing byte `at`.
 pub(crate) fn clause(s: &str, at: usize) -> (usize, usize) {
-    bounds(s, at, ends_clause)
+    bounds(s, at, true)
 }
 
 /// Shrinks `a..b` past leading whitespace and trailing whitespace and clause/sentence marks.
@@ -83,6 +137,25 @@ mod tests {
         assert_eq!(&s[sentence(s, at).0..sentence(s, at).1], "我保证周五上线!");
         let at = s.find("v2").unwrap();
         assert_eq!(s[sentence(s, at).0..].trim(), "v2.0 ok");
+    }
+
+    #[test]
+    fn byte_scan_agrees_with_the_character_rules() {
+        // Every position of a text with each mark, next to ASCII, CJK and other three-byte text.
+        let s = "a。b…c\u{2028}d\u{2029}e、f﹐g﹑h!i?j;k\nl\rm,n:o.p. q.r\u{3000}s上线。，€﹒t.";
+        let by_chars = |at: usize, is_end: fn(&str, usize, char) -> bool| {
+            let start =
+                s[..at].char_indices().rev().find(|&(i, c)| is_end(s, i, c)).map_or(0, |(i, c)| i + c.len_utf8());
+            let end = s[at..]
+                .char_indices()
+                .find(|&(i, c)| is_end(s, at + i, c))
+                .map_or(s.len(), |(i, c)| at + i + c.len_utf8());
+            (start, end)
+        };
+        for at in (0..=s.len()).filter(|&at| s.is_char_boundary(at)) {
+            assert_eq!(sentence(s, at), by_chars(at, ends_sentence), "sentence at {at}");
+            assert_eq!(clause(s, at), by_chars(at, ends_clause), "clause at {at}");
+        }
     }
 
     #[test]

@@ -91,7 +91,7 @@ impl std::hash::Hasher for Fnv {
 #[derive(Default)]
 pub(crate) struct TermMatcherBuilder {
     /// Each distinct compact pattern and its index.
-    by_pattern: std::collections::HashMap<String, u32, FnvHash>,
+    by_pattern: std::collections::HashMap<Vec<u8>, u32, FnvHash>,
     /// Per term: the index of its pattern.
     term_pattern: Vec<u32>,
     terms: Vec<TermSpec>,
@@ -162,7 +162,7 @@ impl TermMatcherBuilder {
         };
         self.terms.push(spec);
         let next = self.by_pattern.len() as u32;
-        let p = match self.by_pattern.get(n.compact.as_str()) {
+        let p = match self.by_pattern.get(&n.compact) {
             Some(&p) => p,
             None => {
                 self.by_pattern.insert(n.compact.clone(), next);
@@ -174,7 +174,7 @@ impl TermMatcherBuilder {
     }
 
     pub(crate) fn build(self) -> TermMatcher {
-        let mut patterns = vec![String::new(); self.by_pattern.len()];
+        let mut patterns = vec![Vec::new(); self.by_pattern.len()];
         for (pattern, p) in self.by_pattern {
             patterns[p as usize] = pattern;
         }
