@@ -147,6 +147,9 @@ fn located(e: &CompileError, src: &str, file: &str, source: &str, key: &str) -> 
     Error::new(kind, file, msg).with_key(key).near(source, src)
 }
 
+/// How many bytes `find` follows from a candidate start before it runs an anchored search.
+const PROBE_BYTES: usize = 3;
+
 impl RegexPool {
     /// Adds `src` (from `key` of `file`); compiles it now when `eager`, reporting a located error.
     pub(crate) fn add(
@@ -191,28 +194,36 @@ impl RegexPool {
     /// The byte range of regex `id`'s leftmost-first match in `haystack`, as the regex crate
     /// reports it. An unanchored forward search says whether and where a match ends; the match
     /// starts at the first position from which an anchored search matches. Most positions are
-    /// ruled out by one transition from the anchored start state (into the dead state), which
+    /// ruled out by a few transitions from the anchored start state (into the dead state), which
     /// costs a few table lookups instead of a search.
     pub(crate) fn find(&self, id: RegexId, haystack: &str) -> Option<(usize, usize)> {
         let e = self.engine(id)?;
         let mut cache = e.caches.get();
         let end = e.dfa.try_search_fwd(&mut cache, &Input::new(haystack)).ok()??.offset();
+        if std::env::var_os("DBG_FIND").is_some() {
+            eprintln!("FIND {} {} {}", id, end, self.items[id as usize].pattern.chars().take(80).collect::<String>());
+        }
         let bytes = haystack.as_bytes();
         (0..=end).filter(|&s| haystack.is_char_boundary(s)).find_map(|s| {
-            if let Some(&first) = bytes.get(s) {
+            if s < bytes.len() {
                 let start =
                     start::Config::new().anchored(Anchored::Yes).look_behind(s.checked_sub(1).map(|p| bytes[p]));
-                let next = e
-                    .dfa
-                    .start_state(&mut cache, &start)
-                    .ok()
-                    .and_then(|sid| e.dfa.next_state(&mut cache, sid, first).ok());
-                if next.is_some_and(|sid| sid.is_dead()) {
-                    return None;
+                let mut sid = e.dfa.start_state(&mut cache, &start).ok();
+                // Up to three bytes (one CJK character): most positions die on the way.
+                for &b in bytes[s..].iter().take(PROBE_BYTES) {
+                    sid = sid.and_then(|id| e.dfa.next_state(&mut cache, id, b).ok());
+                    match sid {
+                        Some(id) if id.is_dead() => return None,
+                        Some(id) if !id.is_match() => continue,
+                        _ => break,
+                    }
                 }
             }
-            let from = Input::new(haystack).range(s..).anchored(Anchored::Yes);
-            Some((s, e.dfa.try_search_fwd(&mut cache, &from).ok()??.offset()))
+            // An anchored match from `s` exists: the leftmost-first match starts here, and ends
+            // where the unanchored search said.
+            let from = Input::new(haystack).range(s..).anchored(Anchored::Yes).earliest(true);
+            e.dfa.try_search_fwd(&mut cache, &from).ok()??;
+            Some((s, end))
         })
     }
 
