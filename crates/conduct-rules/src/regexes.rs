@@ -200,9 +200,6 @@ impl RegexPool {
         let e = self.engine(id)?;
         let mut cache = e.caches.get();
         let end = e.dfa.try_search_fwd(&mut cache, &Input::new(haystack)).ok()??.offset();
-        if std::env::var_os("DBG_FIND").is_some() {
-            eprintln!("FIND {} {} {}", id, end, self.items[id as usize].pattern.chars().take(80).collect::<String>());
-        }
         let bytes = haystack.as_bytes();
         (0..=end).filter(|&s| haystack.is_char_boundary(s)).find_map(|s| {
             if s < bytes.len() {
