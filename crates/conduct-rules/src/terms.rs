@@ -3,6 +3,8 @@
 //! automaton hit into a real match (word boundaries, separators, disguises).
 
 use aho_corasick::automaton::{Automaton, OverlappingState};
+#[cfg(feature = "dfa-terms")]
+use aho_corasick::dfa;
 use aho_corasick::nfa::noncontiguous;
 use aho_corasick::{Input, MatchKind};
 
@@ -193,18 +195,7 @@ impl TermMatcherBuilder {
             term_ids[fill[p as usize] as usize] = t as u32;
             fill[p as usize] += 1;
         }
-        let ac = if patterns.is_empty() {
-            None
-        } else {
-            // A noncontiguous NFA: measured with the built-in packs (instructions, callgrind), a
-            // DFA took ten times longer to build (it delays the first check after a
-            // service-worker restart, far more in wasm) and was no faster to search; a contiguous
-            // NFA, which is built from the noncontiguous one, took 7 % longer to build a checker
-            // and checked 0.7 % slower, in 1 MB less memory (0.6 instead of 1.6 MB).
-            // Used directly rather than through `AhoCorasick`, whose run-time choice of automaton
-            // keeps the code of all three kinds in the wasm.
-            noncontiguous::Builder::new().match_kind(MatchKind::Standard).build(&patterns).ok()
-        };
+        let ac = if patterns.is_empty() { None } else { TermAutomaton::build(&patterns) };
         let mut data = self.data;
         data.runs.shrink_to_fit();
         data.sep_before.shrink_to_fit();
@@ -213,9 +204,36 @@ impl TermMatcherBuilder {
     }
 }
 
+/// The Aho-Corasick automaton of all term patterns.
+enum TermAutomaton {
+    /// A noncontiguous NFA: measured with the built-in packs (instructions, callgrind), a DFA
+    /// takes five times longer to build (it would delay the first check after a service-worker
+    /// restart, far more in wasm); a contiguous NFA, which is built from the noncontiguous one,
+    /// took 7 % longer to build a checker and checked 0.7 % slower. Used directly rather than
+    /// through `AhoCorasick`, whose run-time choice of automaton keeps the code of all three
+    /// kinds in the wasm.
+    Nfa(noncontiguous::NFA),
+    /// A DFA (feature `dfa-terms`, on natively): one table lookup per byte instead of the NFA's
+    /// sparse transitions and failure links; a 5 KB check takes ~15 % fewer instructions, for
+    /// ~30 ms more to build the checker and several MB of memory.
+    #[cfg(feature = "dfa-terms")]
+    Dfa(dfa::DFA),
+}
+
+impl TermAutomaton {
+    /// `None` only past the automaton's size limits (state IDs), far above what packs hold.
+    fn build(patterns: &[Vec<u8>]) -> Option<TermAutomaton> {
+        #[cfg(feature = "dfa-terms")]
+        if let Ok(dfa) = dfa::Builder::new().match_kind(MatchKind::Standard).build(patterns) {
+            return Some(TermAutomaton::Dfa(dfa));
+        }
+        noncontiguous::Builder::new().match_kind(MatchKind::Standard).build(patterns).ok().map(TermAutomaton::Nfa)
+    }
+}
+
 /// All terms in one automaton.
 pub(crate) struct TermMatcher {
-    ac: Option<noncontiguous::NFA>,
+    ac: Option<TermAutomaton>,
     /// The terms of pattern `p` are `term_ids[pattern_start[p]..pattern_start[p + 1]]`.
     pattern_start: Vec<u32>,
     term_ids: Vec<u32>,
@@ -226,7 +244,15 @@ pub(crate) struct TermMatcher {
 impl TermMatcher {
     /// Every verified hit in `n`, in automaton order.
     pub(crate) fn hits(&self, n: &Normalized, out: &mut Vec<Hit>) {
-        let Some(ac) = &self.ac else { return };
+        match &self.ac {
+            None => {}
+            Some(TermAutomaton::Nfa(nfa)) => self.hits_of(nfa, n, out),
+            #[cfg(feature = "dfa-terms")]
+            Some(TermAutomaton::Dfa(dfa)) => self.hits_of(dfa, n, out),
+        }
+    }
+
+    fn hits_of(&self, ac: &impl Automaton, n: &Normalized, out: &mut Vec<Hit>) {
         let input = Input::new(&n.compact);
         let mut state = OverlappingState::start();
         // Errors are for anchored or stream searches, which this is not.
