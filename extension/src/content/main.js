@@ -4,7 +4,8 @@
 // and the popover live in the parent, never inside an editable iframe body); a cross-origin frame
 // drives itself.
 
-import { request, quickHash, countByCategory, topHost, STORAGE, contextInvalidated } from '../shared/protocol.js';
+import { request, quickHash, countByCategory, topHost, STORAGE, contextInvalidated, currentPort } from '../shared/protocol.js';
+import { commonEnds, FieldChannel } from '../shared/delta.js';
 import { TextControlAdapter, EditableAdapter, isTextControl, editingHost } from './adapters.js';
 import { OverlayHost, Mirror, Highlights, ensureHighlightStyles } from './overlay.js';
 import { Popover } from './popover.js';
@@ -20,6 +21,7 @@ const HELLO_RETRIES = 16;      // 100, 200 … 5000 ms apart: about a minute of 
 const HOST = topHost();
 
 let requestSeq = 0;
+let fieldSeq = 0;
 
 /** Results by policy generation + text hash (LRU). */
 class ResultCache {
@@ -36,7 +38,9 @@ let markCount = 0;
 function mark(name) {
   if (++markCount > 3000) {
     markCount = 0;
-    for (const n of ['conduct:input', 'conduct:check', 'conduct:rendered', 'conduct:apply']) performance.clearMarks(n);
+    for (const n of ['conduct:input', 'conduct:check', 'conduct:rendered', 'conduct:apply', 'conduct:edit', 'conduct:miss']) {
+      performance.clearMarks(n);
+    }
     performance.clearMeasures('conduct:latency');
     performance.clearMeasures('conduct:drawn');
     performance.clearMeasures('conduct:roundtrip');
@@ -50,11 +54,7 @@ function mark(name) {
  */
 function mapFindings(findings, prev, next) {
   if (prev === next || !findings.length) return findings;
-  let p = 0;
-  const max = Math.min(prev.length, next.length);
-  while (p < max && prev.charCodeAt(p) === next.charCodeAt(p)) p++;
-  let s = 0;
-  while (s < max - p && prev.charCodeAt(prev.length - 1 - s) === next.charCodeAt(next.length - 1 - s)) s++;
+  const { p, s } = commonEnds(prev, next);
   const oldEnd = prev.length - s, delta = next.length - prev.length;
   return findings
     .filter((d) => d.end <= p || d.start >= oldEnd)
@@ -66,6 +66,10 @@ class Field {
     this.driver = driver;
     this.el = el;
     this.adapter = adapter;
+    // Checks go to the worker as edits of the text it has, results come back as edits.
+    this.channel = new FieldChannel(++fieldSeq, {
+      request, port: currentPort, onEdit: () => mark('conduct:edit'), onMiss: () => mark('conduct:miss'),
+    });
     this.doc = el.ownerDocument;
     this.win = this.doc.defaultView;
     this.findings = [];
@@ -203,7 +207,7 @@ class Field {
       let res;
       const sent = now();
       try {
-        res = await request({ kind: 'check', id, text, host: HOST });
+        res = await this.channel.check(text, { id, host: HOST });
         this.cost = now() - sent;
         try { performance.measure('conduct:roundtrip', { start: sent, end: sent + this.cost }); } catch { /* old browser */ }
       } catch (e) {
