@@ -73,7 +73,8 @@ class Field {
     this.doc = el.ownerDocument;
     this.win = this.doc.defaultView;
     this.findings = [];
-    this.text = adapter.kind === 'contenteditable' ? '' : el.value;
+    this.text = adapter.kind === 'contenteditable' ? '' : el.value;   // the text `findings` are in
+    this.seen = this.text;     // a textarea's value at the last change seen
     this.ranges = [];
     this.version = 0;
     this.checkedVersion = -1;
@@ -104,6 +105,7 @@ class Field {
       // Editors change their DOM without input events too (undo, toolbar, API calls).
       const mo = new this.win.MutationObserver(() => { this.adapter.invalidate(); this.onChange(false); });
       mo.observe(el, { childList: true, subtree: true, characterData: true });
+      this.mutations = mo;
       this.disposers.push(() => mo.disconnect());
     } else {
       on(el, 'scroll', () => this.driver.requestLayout(), { passive: true });
@@ -136,31 +138,39 @@ class Field {
   }
 
   syncValue() {
-    if (this.adapter.kind !== 'contenteditable' && this.el.value !== this.text) this.onChange(false);
+    if (this.adapter.kind !== 'contenteditable' && this.el.value !== this.seen) this.onChange(false);
   }
 
   /** The text changed (or may have). `fromInput`: a user keystroke, timed for the latency marks. */
   onChange(fromInput, e) {
     this.version++;
-    // The input event comes before the MutationObserver's microtask: drop the cached text now.
-    if (this.adapter.kind === 'contenteditable') this.adapter.invalidate();
+    // The input event comes before the MutationObserver's microtask: drop the cached text now, and
+    // the records of the mutations it reports (the text is read afresh below; a second walk of the
+    // editor's DOM after the result came back would be for nothing).
+    if (this.adapter.kind === 'contenteditable') {
+      this.adapter.invalidate();
+      if (fromInput) this.mutations?.takeRecords();
+    }
     if (fromInput) {
       this.pendingInputs.push(now());
       mark('conduct:input');
       if (e && e.isComposing) this.composing = true;
     }
-    if (this.adapter.kind !== 'contenteditable') this.shiftFindings(this.el.value);
+    if (this.adapter.kind !== 'contenteditable') {
+      // The underlines follow the text at the next frame (render() shifts them), unless the
+      // check's result is drawn before: nothing on the keystroke's own path.
+      this.seen = this.el.value;
+      this.renderSoon();
+    }
     if (this.composing) return;
     this.schedule();
   }
 
-  /** Keeps textarea/input underlines on their words while a new check is pending (drawn at the
-   * next frame, unless the check's result is drawn before). */
+  /** Keeps textarea/input underlines on their words while a new check is pending. */
   shiftFindings(next) {
     if (this.text === next) return;
     this.findings = mapFindings(this.findings, this.text, next);
     this.text = next;
-    this.renderSoon();
   }
 
   renderSoon() {
@@ -262,14 +272,16 @@ class Field {
   render() {
     this.renderQueued = false;
     const show = this.driver.active && this.visible;
-    const items = show ? this.findings : [];
     if (this.adapter.kind === 'contenteditable') {
+      const items = show ? this.findings : [];
       const hl = this.driver.highlightsFor(this.doc);
       const rn = this.el.getRootNode();
       if (rn.nodeType === 11 && rn.host) ensureHighlightStyles(rn);
       this.ranges = items.map((d) => this.adapter.range(d.start, d.end));
       hl.set(this, this.ranges.map((range, i) => ({ range, severity: items[i].severity })).filter((x) => x.range));
     } else {
+      this.shiftFindings(this.el.value);
+      const items = show ? this.findings : [];
       if ((!items.length && !this.mirror) || !this.driver.canDraw()) return;
       if (!this.mirror) this.mirror = new Mirror(this.driver.ensureOverlay(), this.el);
       let pos = 0;
@@ -646,7 +658,7 @@ class Driver {
 
   layoutNow() {
     for (const f of this.fields.values()) {
-      if (f.mirror) { const o = this.offsetOf(f.win); f.mirror.position(o.x, o.y); }
+      if (f.mirror) { const o = this.offsetOf(f.win); f.mirror.copyStyles(); f.mirror.position(o.x, o.y); }
     }
     const p = this.popover;
     if (p && p.open && p.field) {
