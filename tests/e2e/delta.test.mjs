@@ -94,3 +94,27 @@ test('edits after a worker restart give the underlines of a whole-text check', a
     await page.close();
   }
 });
+
+test('a textarea check starts at beforeinput; a page that changes the edit still gets the right underlines', async () => {
+  const { env, checker } = suite;
+  const S = pickSentences(checker);
+  const page = await env.ctx.newPage();
+  try {
+    await page.goto(env.url('textarea-filter.html'));
+    await page.click('#field');
+    const text = supportMessage(S, 2048);
+    await afterTyping(page, () => page.keyboard.insertText(text), { timeout: 20000 });
+    await page.keyboard.press('Control+End');
+    const predicted0 = await count(page, 'conduct:predicted');
+    // "!" turns into "。" (a sentence end: the findings around it change), "#" is dropped.
+    await page.keyboard.type(` ${S.violating.zh}!${S.violating.en}#x`, { delay: 30 });
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+    const now = await textOf(page, '#field');
+    assert.ok(now.includes(`${S.violating.zh}。${S.violating.en.slice(0, -1)}`) && !now.includes('!') && !now.includes('#'), JSON.stringify(now.slice(-80)));
+    await waitForUnderlines(page, (u) => sameMirror(u, checker.check(now, 'auto')), { timeout: 20000 });
+    assert.ok(await count(page, 'conduct:predicted') > predicted0 + 10, 'checks started at beforeinput');
+  } finally {
+    await page.close();
+  }
+});

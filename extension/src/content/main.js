@@ -38,7 +38,7 @@ let markCount = 0;
 function mark(name) {
   if (++markCount > 3000) {
     markCount = 0;
-    for (const n of ['conduct:input', 'conduct:check', 'conduct:rendered', 'conduct:apply', 'conduct:edit', 'conduct:miss']) {
+    for (const n of ['conduct:input', 'conduct:check', 'conduct:rendered', 'conduct:apply', 'conduct:edit', 'conduct:miss', 'conduct:predicted']) {
       performance.clearMarks(n);
     }
     performance.clearMeasures('conduct:latency');
@@ -98,6 +98,7 @@ class Field {
       target.addEventListener(type, fn, opts);
       this.disposers.push(() => target.removeEventListener(type, fn, opts));
     };
+    on(el, 'beforeinput', (e) => this.onBeforeInput(e));
     on(el, 'input', (e) => this.onChange(true, e));
     on(el, 'compositionstart', () => { this.composing = true; });
     on(el, 'compositionend', () => { this.composing = false; this.onChange(false); });
@@ -166,6 +167,32 @@ class Field {
     this.schedule();
   }
 
+  /**
+   * A textarea or input is about to change: typing, a line break or a deletion gives a text we know
+   * before the browser has edited the field (which takes milliseconds in a long text), so its check
+   * starts now and its round trip to the worker overlaps the edit. The input event that follows
+   * compares: a wrong guess (the page cancelled or changed the edit, a deleted cluster) is checked
+   * again like any change made while a check ran.
+   */
+  onBeforeInput(e) {
+    if (this.adapter.kind === 'contenteditable' || this.composing || e.isComposing) return;
+    const el = this.el, v = el.value;
+    const a = el.selectionStart, b = el.selectionEnd;
+    if (a == null || b == null) return;
+    let next;
+    if (e.inputType === 'insertText' && typeof e.data === 'string') next = v.slice(0, a) + e.data + v.slice(b);
+    else if (e.inputType === 'insertLineBreak' && el.localName === 'textarea') next = `${v.slice(0, a)}\n${v.slice(b)}`;
+    else if (e.inputType === 'deleteContentBackward' && (a < b || a > 0)) next = v.slice(0, a < b ? a : a - 1) + v.slice(b);
+    else if (e.inputType === 'deleteContentForward' && (a < b || b < v.length)) next = v.slice(0, a) + v.slice(a < b ? b : b + 1);
+    else return;
+    if (el.maxLength >= 0 && next.length > el.maxLength) return;
+    if (!this.driver.active || !this.visible || this.inflight || this.timer) return;
+    if (this.lastStart + Math.min(THROTTLE_MS, THROTTLE_COST * this.cost) > now()) return;
+    if (this.driver.cache.get(`${this.driver.gen}|${quickHash(next)}`)) return;   // the input event draws it at once
+    mark('conduct:predicted');
+    this.run(next);
+  }
+
   /** Keeps textarea/input underlines on their words while a new check is pending. */
   shiftFindings(next) {
     if (this.text === next) return;
@@ -199,11 +226,12 @@ class Field {
     else this.timer = setTimeout(() => { this.timer = null; this.schedule(); }, wait);
   }
 
-  async run() {
+  /** Checks the field's text (or `expected`, the text an edit about to happen gives) and draws the result. */
+  async run(expected = null) {
     this.lastStart = now();
     this.dirty = false;
     const version = this.version;
-    const text = this.adapter.text();
+    const text = expected ?? this.adapter.text();
     const inputs = this.pendingInputs;
     this.pendingInputs = [];
     mark('conduct:check');
