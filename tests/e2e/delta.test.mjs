@@ -28,12 +28,20 @@ function sameMirror(got, want) {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-test('two fields typed into in quick turns keep their own underlines', async () => {
-  const { env, checker } = suite;
-  const S = pickSentences(checker);
-  const page = await env.ctx.newPage();
+/** Runs `fn(page, S)` on a new page at fixture `file` (S: the sentences of lib/sentences.mjs), then closes it. */
+async function onPage(file, fn) {
+  const page = await suite.env.ctx.newPage();
   try {
-    await page.goto(env.url('two-fields.html'));
+    await page.goto(suite.env.url(file));
+    await fn(page, pickSentences(suite.checker));
+  } finally {
+    await page.close();
+  }
+}
+
+test('two fields typed into in quick turns keep their own underlines', async () => {
+  const { checker } = suite;
+  await onPage('two-fields.html', async (page, S) => {
     const a0 = supportMessage(S, 3000), b0 = supportMessage(S, 1500).split('\n').reverse().join('\n');
     await page.click('#a');
     await afterTyping(page, () => page.keyboard.insertText(a0), { timeout: 20000 });
@@ -59,18 +67,13 @@ test('two fields typed into in quick turns keep their own underlines', async () 
     assert.ok(got.length > want.length, 'both fields have underlines');
     assert.ok(await count(page, 'conduct:edit') > edits0 + 10, 'the keystrokes went as edits');
     assert.equal(await count(page, 'conduct:miss'), 0, 'the worker had the text of each field the edits were of');
-  } finally {
-    await page.close();
-  }
+  });
 });
 
 test('edits after a worker restart give the underlines of a whole-text check', async () => {
   const { env, checker } = suite;
-  const S = pickSentences(checker);
-  const text = supportMessage(S, 4096);
-  const page = await env.ctx.newPage();
-  try {
-    await page.goto(env.url('textarea.html'));
+  await onPage('textarea.html', async (page, S) => {
+    const text = supportMessage(S, 4096);
     await page.click('#field');
     await afterTyping(page, () => page.keyboard.insertText(text), { timeout: 20000 });
     await waitForUnderlines(page, (u) => sameMirror(u, checker.check(text, 'auto')), { timeout: 20000 });
@@ -90,17 +93,12 @@ test('edits after a worker restart give the underlines of a whole-text check', a
     }
     assert.ok(await count(page, 'conduct:edit') > 10, 'the keystrokes after the restarts went as edits');
     assert.ok((await underlines(page)).length >= 4);
-  } finally {
-    await page.close();
-  }
+  });
 });
 
 test('a textarea check starts at beforeinput; a page that changes the edit still gets the right underlines', async () => {
-  const { env, checker } = suite;
-  const S = pickSentences(checker);
-  const page = await env.ctx.newPage();
-  try {
-    await page.goto(env.url('textarea-filter.html'));
+  const { checker } = suite;
+  await onPage('textarea-filter.html', async (page, S) => {
     await page.click('#field');
     const text = supportMessage(S, 2048);
     await afterTyping(page, () => page.keyboard.insertText(text), { timeout: 20000 });
@@ -114,7 +112,5 @@ test('a textarea check starts at beforeinput; a page that changes the edit still
     assert.ok(now.includes(`${S.violating.zh}。${S.violating.en.slice(0, -1)}`) && !now.includes('!') && !now.includes('#'), JSON.stringify(now.slice(-80)));
     await waitForUnderlines(page, (u) => sameMirror(u, checker.check(now, 'auto')), { timeout: 20000 });
     assert.ok(await count(page, 'conduct:predicted') > predicted0 + 10, 'checks started at beforeinput');
-  } finally {
-    await page.close();
-  }
+  });
 });

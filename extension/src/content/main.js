@@ -38,7 +38,8 @@ let markCount = 0;
 function mark(name) {
   if (++markCount > 3000) {
     markCount = 0;
-    for (const n of ['conduct:input', 'conduct:check', 'conduct:rendered', 'conduct:apply', 'conduct:edit', 'conduct:miss', 'conduct:predicted']) {
+    for (const n of ['conduct:input', 'conduct:check', 'conduct:rendered', 'conduct:apply', 'conduct:edit', 'conduct:miss', 'conduct:predicted',
+      'conduct:mispredicted']) {
       performance.clearMarks(n);
     }
     performance.clearMeasures('conduct:latency');
@@ -168,24 +169,16 @@ class Field {
   }
 
   /**
-   * A textarea or input is about to change: typing, a line break or a deletion gives a text we know
-   * before the browser has edited the field (which takes milliseconds in a long text), so its check
-   * starts now and its round trip to the worker overlaps the edit. The input event that follows
-   * compares: a wrong guess (the page cancelled or changed the edit, a deleted cluster) is checked
-   * again like any change made while a check ran.
+   * The field is about to change: for plain typing (and in a textarea a line break or a deletion)
+   * the adapter knows the text it will give before the browser has edited the field (which takes
+   * a millisecond or two in a long text), so its check starts now and the round trip to the worker
+   * overlaps the edit. The input event that follows compares: a wrong guess (the page or editor
+   * cancelled or changed the edit) is checked again like any change made while a check ran.
    */
   onBeforeInput(e) {
-    if (this.adapter.kind === 'contenteditable' || this.composing || e.isComposing) return;
-    const el = this.el, v = el.value;
-    const a = el.selectionStart, b = el.selectionEnd;
-    if (a == null || b == null) return;
-    let next;
-    if (e.inputType === 'insertText' && typeof e.data === 'string') next = v.slice(0, a) + e.data + v.slice(b);
-    else if (e.inputType === 'insertLineBreak' && el.localName === 'textarea') next = `${v.slice(0, a)}\n${v.slice(b)}`;
-    else if (e.inputType === 'deleteContentBackward' && (a < b || a > 0)) next = v.slice(0, a < b ? a : a - 1) + v.slice(b);
-    else if (e.inputType === 'deleteContentForward' && (a < b || b < v.length)) next = v.slice(0, a) + v.slice(a < b ? b : b + 1);
-    else return;
-    if (el.maxLength >= 0 && next.length > el.maxLength) return;
+    if (this.composing || e.isComposing) return;
+    const next = this.adapter.expected(e);
+    if (next === null) return;
     if (!this.driver.active || !this.visible || this.inflight || this.timer) return;
     if (this.lastStart + Math.min(THROTTLE_MS, THROTTLE_COST * this.cost) > now()) return;
     if (this.driver.cache.get(`${this.driver.gen}|${quickHash(next)}`)) return;   // the input event draws it at once
@@ -267,6 +260,7 @@ class Field {
     // (moved to their new offsets) and check again.
     const current = this.adapter.text();
     if (current !== text) {
+      if (expected !== null) mark('conduct:mispredicted');
       diags = mapFindings(diags, text, current);
       this.rerun = true;
     }
