@@ -31,7 +31,11 @@ for (const p of PAGES) {
       await p.field(page).click();
       await afterTyping(page, () => page.keyboard.insertText(`${S.violating.zh}。 `), { timeout: 15000 });
       const [p0, m0] = [await marks(page, 'conduct:predicted'), await marks(page, 'conduct:mispredicted')];
-      await afterTyping(page, () => page.keyboard.type(`Thanks for waiting, ${S.violating.en}`, { delay: 40 }), { timeout: 15000 });
+      await afterTyping(page, async () => {
+        await page.keyboard.type(`Thanks for waiting, ${S.violating.en} x😀y`, { delay: 40 });
+        // Deleting a surrogate pair (the emoji) is one character.
+        for (let i = 0; i < 3; i++) await page.keyboard.press('Backspace', { delay: 40 });
+      }, { timeout: 15000 });
       const model = await p.model(page);
       await waitForUnderlines(page, (u) => sameTexts(u, checker.check(model, 'auto').map((d) => d.text)), { timeout: 15000 });
       const predicted = (await marks(page, 'conduct:predicted')) - p0, wrong = (await marks(page, 'conduct:mispredicted')) - m0;

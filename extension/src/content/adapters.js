@@ -40,6 +40,13 @@ async function verifyOrFallback(adapter, expected, fallback) {
   return adapter.text() === expected;
 }
 
+// UTF-16 units of the character before / at `i` (a surrogate pair is one character; a cluster of
+// several characters, e.g. an emoji sequence, is not known here and gives a wrong guess, checked again).
+const isLow = (c) => c >= 0xdc00 && c <= 0xdfff;
+const isHigh = (c) => c >= 0xd800 && c <= 0xdbff;
+const charBefore = (v, i) => (i >= 2 && isLow(v.charCodeAt(i - 1)) && isHigh(v.charCodeAt(i - 2)) ? 2 : 1);
+const charAt = (v, i) => (isHigh(v.charCodeAt(i)) && isLow(v.charCodeAt(i + 1)) ? 2 : 1);
+
 export class TextControlAdapter {
   constructor(el) { this.el = el; this.kind = el.localName; }
   text() { return this.el.value; }
@@ -51,8 +58,8 @@ export class TextControlAdapter {
     let next = null;
     if (e.inputType === 'insertText' && typeof e.data === 'string') next = v.slice(0, a) + e.data + v.slice(b);
     else if (e.inputType === 'insertLineBreak' && el.localName === 'textarea') next = `${v.slice(0, a)}\n${v.slice(b)}`;
-    else if (e.inputType === 'deleteContentBackward' && (a < b || a > 0)) next = v.slice(0, a < b ? a : a - 1) + v.slice(b);
-    else if (e.inputType === 'deleteContentForward' && (a < b || b < v.length)) next = v.slice(0, a) + v.slice(a < b ? b : b + 1);
+    else if (e.inputType === 'deleteContentBackward' && (a < b || a > 0)) next = v.slice(0, a < b ? a : a - charBefore(v, a)) + v.slice(b);
+    else if (e.inputType === 'deleteContentForward' && (a < b || b < v.length)) next = v.slice(0, a) + v.slice(a < b ? b : b + charAt(v, b));
     return next !== null && el.maxLength >= 0 && next.length > el.maxLength ? null : next;
   }
   root() { return this.el; }
