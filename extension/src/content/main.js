@@ -157,6 +157,9 @@ class Field {
       this.pendingInputs.push(now());
       mark('conduct:input');
       if (e && e.isComposing) this.composing = true;
+      // A check started at beforeinput: was the guess right? (Tests count the wrong ones.)
+      if (this.expected != null && this.adapter.text() !== this.expected) mark('conduct:mispredicted');
+      this.expected = null;
     }
     if (this.adapter.kind !== 'contenteditable') {
       // The underlines follow the text at the next frame (render() shifts them), unless the
@@ -176,13 +179,14 @@ class Field {
    * cancelled or changed the edit) is checked again like any change made while a check ran.
    */
   onBeforeInput(e) {
-    if (this.composing || e.isComposing) return;
+    if (this.composing || e.isComposing || e.defaultPrevented) return;   // the page handles this edit itself
     const next = this.adapter.expected(e);
     if (next === null) return;
     if (!this.driver.active || !this.visible || this.inflight || this.timer) return;
     if (this.lastStart + Math.min(THROTTLE_MS, THROTTLE_COST * this.cost) > now()) return;
     if (this.driver.cache.get(`${this.driver.gen}|${quickHash(next)}`)) return;   // the input event draws it at once
     mark('conduct:predicted');
+    this.expected = next;
     this.run(next);
   }
 
@@ -260,7 +264,6 @@ class Field {
     // (moved to their new offsets) and check again.
     const current = this.adapter.text();
     if (current !== text) {
-      if (expected !== null) mark('conduct:mispredicted');
       diags = mapFindings(diags, text, current);
       this.rerun = true;
     }
