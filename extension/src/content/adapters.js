@@ -3,6 +3,7 @@
 //   range(start, end)       a DOM Range over [start, end) (contenteditable only)
 //   replace(start, end, s)  replaces [start, end) through the editor's own input path, so the
 //                           editor's model and its undo stack see an ordinary user edit
+//   expected(e)             at `beforeinput`, the text a plain edit will give (null: not known)
 // Generic on purpose (a TreeWalker over text nodes); no per-editor code.
 
 const BLOCK_TAGS = new Set([
@@ -39,9 +40,28 @@ async function verifyOrFallback(adapter, expected, fallback) {
   return adapter.text() === expected;
 }
 
+// UTF-16 units of the character before / at `i` (a surrogate pair is one character; a cluster of
+// several characters, e.g. an emoji sequence, is not known here and gives a wrong guess, checked again).
+const isLow = (c) => c >= 0xdc00 && c <= 0xdfff;
+const isHigh = (c) => c >= 0xd800 && c <= 0xdbff;
+const charBefore = (v, i) => (i >= 2 && isLow(v.charCodeAt(i - 1)) && isHigh(v.charCodeAt(i - 2)) ? 2 : 1);
+const charAt = (v, i) => (isHigh(v.charCodeAt(i)) && isLow(v.charCodeAt(i + 1)) ? 2 : 1);
+
 export class TextControlAdapter {
   constructor(el) { this.el = el; this.kind = el.localName; }
   text() { return this.el.value; }
+  /** Typing, a line break (textarea) or a deletion of the selection or of the character next to the caret. */
+  expected(e) {
+    const el = this.el, v = el.value;
+    const a = el.selectionStart, b = el.selectionEnd;
+    if (a == null || b == null) return null;
+    let next = null;
+    if (e.inputType === 'insertText' && typeof e.data === 'string') next = v.slice(0, a) + e.data + v.slice(b);
+    else if (e.inputType === 'insertLineBreak' && el.localName === 'textarea') next = `${v.slice(0, a)}\n${v.slice(b)}`;
+    else if (e.inputType === 'deleteContentBackward' && (a < b || a > 0)) next = v.slice(0, a < b ? a : a - charBefore(v, a)) + v.slice(b);
+    else if (e.inputType === 'deleteContentForward' && (a < b || b < v.length)) next = v.slice(0, a) + v.slice(a < b ? b : b + charAt(v, b));
+    return next !== null && el.maxLength >= 0 && next.length > el.maxLength ? null : next;
+  }
   root() { return this.el; }
   /** Select + execCommand('insertText'): the browser's own edit path, so Ctrl+Z undoes it. */
   async replace(start, end, s) {
@@ -112,6 +132,24 @@ export class EditableAdapter {
   }
 
   text() { return this.build().text; }
+
+  /**
+   * Typing within one text node whose place in the text is known (the index is current): the
+   * event's target range gives the offsets. Not a space, which the browser may write as a
+   * no-break space, nor after a no-break space, which it may turn back into a space; nothing when
+   * the index was dropped since (the DOM changed).
+   */
+  expected(e) {
+    if (e.inputType !== 'insertText' || typeof e.data !== 'string' || !e.data || /[\s\u00a0]/.test(e.data) || !this.index) return null;
+    const r = e.getTargetRanges?.()[0];
+    if (!r || r.startContainer !== r.endContainer || r.startContainer.nodeType !== 3) return null;
+    const seg = this.index.segs.find((x) => x.node === r.startContainer);
+    if (!seg) return null;
+    const { text } = this.index;
+    const at = seg.start + r.startOffset;
+    if (text[at - 1] === '\u00a0') return null;
+    return text.slice(0, at) + e.data + text.slice(seg.start + r.endOffset);
+  }
 
   /** Position (node, offset) for a text offset. `preferNext`: at a boundary pick the later node. */
   position(offset, preferNext) {

@@ -4,7 +4,8 @@
 // and the popover live in the parent, never inside an editable iframe body); a cross-origin frame
 // drives itself.
 
-import { request, quickHash, countByCategory, topHost, STORAGE, contextInvalidated } from '../shared/protocol.js';
+import { request, quickHash, countByCategory, topHost, STORAGE, contextInvalidated, currentPort } from '../shared/protocol.js';
+import { commonEnds, FieldChannel } from '../shared/delta.js';
 import { TextControlAdapter, EditableAdapter, isTextControl, editingHost } from './adapters.js';
 import { OverlayHost, Mirror, Highlights, ensureHighlightStyles } from './overlay.js';
 import { Popover } from './popover.js';
@@ -20,6 +21,7 @@ const HELLO_RETRIES = 16;      // 100, 200 … 5000 ms apart: about a minute of 
 const HOST = topHost();
 
 let requestSeq = 0;
+let fieldSeq = 0;
 
 /** Results by policy generation + text hash (LRU). */
 class ResultCache {
@@ -36,7 +38,10 @@ let markCount = 0;
 function mark(name) {
   if (++markCount > 3000) {
     markCount = 0;
-    for (const n of ['conduct:input', 'conduct:check', 'conduct:rendered', 'conduct:apply']) performance.clearMarks(n);
+    for (const n of ['conduct:input', 'conduct:check', 'conduct:rendered', 'conduct:apply', 'conduct:edit', 'conduct:miss', 'conduct:predicted',
+      'conduct:mispredicted']) {
+      performance.clearMarks(n);
+    }
     performance.clearMeasures('conduct:latency');
     performance.clearMeasures('conduct:drawn');
     performance.clearMeasures('conduct:roundtrip');
@@ -50,11 +55,7 @@ function mark(name) {
  */
 function mapFindings(findings, prev, next) {
   if (prev === next || !findings.length) return findings;
-  let p = 0;
-  const max = Math.min(prev.length, next.length);
-  while (p < max && prev.charCodeAt(p) === next.charCodeAt(p)) p++;
-  let s = 0;
-  while (s < max - p && prev.charCodeAt(prev.length - 1 - s) === next.charCodeAt(next.length - 1 - s)) s++;
+  const { p, s } = commonEnds(prev, next);
   const oldEnd = prev.length - s, delta = next.length - prev.length;
   return findings
     .filter((d) => d.end <= p || d.start >= oldEnd)
@@ -66,10 +67,15 @@ class Field {
     this.driver = driver;
     this.el = el;
     this.adapter = adapter;
+    // Checks go to the worker as edits of the text it has, results come back as edits.
+    this.channel = new FieldChannel(++fieldSeq, {
+      request, port: currentPort, onEdit: () => mark('conduct:edit'), onMiss: () => mark('conduct:miss'),
+    });
     this.doc = el.ownerDocument;
     this.win = this.doc.defaultView;
     this.findings = [];
-    this.text = adapter.kind === 'contenteditable' ? '' : el.value;
+    this.text = adapter.kind === 'contenteditable' ? '' : el.value;   // the text `findings` are in
+    this.seen = this.text;     // a textarea's value at the last change seen
     this.ranges = [];
     this.version = 0;
     this.checkedVersion = -1;
@@ -93,6 +99,7 @@ class Field {
       target.addEventListener(type, fn, opts);
       this.disposers.push(() => target.removeEventListener(type, fn, opts));
     };
+    on(el, 'beforeinput', (e) => this.onBeforeInput(e));
     on(el, 'input', (e) => this.onChange(true, e));
     on(el, 'compositionstart', () => { this.composing = true; });
     on(el, 'compositionend', () => { this.composing = false; this.onChange(false); });
@@ -100,6 +107,7 @@ class Field {
       // Editors change their DOM without input events too (undo, toolbar, API calls).
       const mo = new this.win.MutationObserver(() => { this.adapter.invalidate(); this.onChange(false); });
       mo.observe(el, { childList: true, subtree: true, characterData: true });
+      this.mutations = mo;
       this.disposers.push(() => mo.disconnect());
     } else {
       on(el, 'scroll', () => this.driver.requestLayout(), { passive: true });
@@ -132,31 +140,61 @@ class Field {
   }
 
   syncValue() {
-    if (this.adapter.kind !== 'contenteditable' && this.el.value !== this.text) this.onChange(false);
+    if (this.adapter.kind !== 'contenteditable' && this.el.value !== this.seen) this.onChange(false);
   }
 
   /** The text changed (or may have). `fromInput`: a user keystroke, timed for the latency marks. */
   onChange(fromInput, e) {
     this.version++;
-    // The input event comes before the MutationObserver's microtask: drop the cached text now.
-    if (this.adapter.kind === 'contenteditable') this.adapter.invalidate();
+    // The input event comes before the MutationObserver's microtask: drop the cached text now, and
+    // the records of the mutations it reports (the text is read afresh below; a second walk of the
+    // editor's DOM after the result came back would be for nothing).
+    if (this.adapter.kind === 'contenteditable') {
+      this.adapter.invalidate();
+      if (fromInput) this.mutations?.takeRecords();
+    }
     if (fromInput) {
       this.pendingInputs.push(now());
       mark('conduct:input');
       if (e && e.isComposing) this.composing = true;
+      // A check started at beforeinput: was the guess right? (Tests count the wrong ones.)
+      if (this.expected != null && this.adapter.text() !== this.expected) mark('conduct:mispredicted');
+      this.expected = null;
     }
-    if (this.adapter.kind !== 'contenteditable') this.shiftFindings(this.el.value);
+    if (this.adapter.kind !== 'contenteditable') {
+      // The underlines follow the text at the next frame (render() shifts them), unless the
+      // check's result is drawn before: nothing on the keystroke's own path.
+      this.seen = this.el.value;
+      this.renderSoon();
+    }
     if (this.composing) return;
     this.schedule();
   }
 
-  /** Keeps textarea/input underlines on their words while a new check is pending (drawn at the
-   * next frame, unless the check's result is drawn before). */
+  /**
+   * The field is about to change: for plain typing (and in a textarea a line break or a deletion)
+   * the adapter knows the text it will give before the browser has edited the field (which takes
+   * a millisecond or two in a long text), so its check starts now and the round trip to the worker
+   * overlaps the edit. The input event that follows compares: a wrong guess (the page or editor
+   * cancelled or changed the edit) is checked again like any change made while a check ran.
+   */
+  onBeforeInput(e) {
+    if (this.composing || e.isComposing || e.defaultPrevented) return;   // the page handles this edit itself
+    const next = this.adapter.expected(e);
+    if (next === null) return;
+    if (!this.driver.active || !this.visible || this.inflight || this.timer) return;
+    if (this.lastStart + Math.min(THROTTLE_MS, THROTTLE_COST * this.cost) > now()) return;
+    if (this.driver.cache.get(`${this.driver.gen}|${quickHash(next)}`)) return;   // the input event draws it at once
+    mark('conduct:predicted');
+    this.expected = next;
+    this.run(next);
+  }
+
+  /** Keeps textarea/input underlines on their words while a new check is pending. */
   shiftFindings(next) {
     if (this.text === next) return;
     this.findings = mapFindings(this.findings, this.text, next);
     this.text = next;
-    this.renderSoon();
   }
 
   renderSoon() {
@@ -185,11 +223,12 @@ class Field {
     else this.timer = setTimeout(() => { this.timer = null; this.schedule(); }, wait);
   }
 
-  async run() {
+  /** Checks the field's text (or `expected`, the text an edit about to happen gives) and draws the result. */
+  async run(expected = null) {
     this.lastStart = now();
     this.dirty = false;
     const version = this.version;
-    const text = this.adapter.text();
+    const text = expected ?? this.adapter.text();
     const inputs = this.pendingInputs;
     this.pendingInputs = [];
     mark('conduct:check');
@@ -203,7 +242,7 @@ class Field {
       let res;
       const sent = now();
       try {
-        res = await request({ kind: 'check', id, text, host: HOST });
+        res = await this.channel.check(text, { id, host: HOST });
         this.cost = now() - sent;
         try { performance.measure('conduct:roundtrip', { start: sent, end: sent + this.cost }); } catch { /* old browser */ }
       } catch (e) {
@@ -258,14 +297,16 @@ class Field {
   render() {
     this.renderQueued = false;
     const show = this.driver.active && this.visible;
-    const items = show ? this.findings : [];
     if (this.adapter.kind === 'contenteditable') {
+      const items = show ? this.findings : [];
       const hl = this.driver.highlightsFor(this.doc);
       const rn = this.el.getRootNode();
       if (rn.nodeType === 11 && rn.host) ensureHighlightStyles(rn);
       this.ranges = items.map((d) => this.adapter.range(d.start, d.end));
       hl.set(this, this.ranges.map((range, i) => ({ range, severity: items[i].severity })).filter((x) => x.range));
     } else {
+      this.shiftFindings(this.el.value);
+      const items = show ? this.findings : [];
       if ((!items.length && !this.mirror) || !this.driver.canDraw()) return;
       if (!this.mirror) this.mirror = new Mirror(this.driver.ensureOverlay(), this.el);
       let pos = 0;
@@ -642,7 +683,7 @@ class Driver {
 
   layoutNow() {
     for (const f of this.fields.values()) {
-      if (f.mirror) { const o = this.offsetOf(f.win); f.mirror.position(o.x, o.y); }
+      if (f.mirror) { const o = this.offsetOf(f.win); f.mirror.copyStyles(); f.mirror.position(o.x, o.y); }
     }
     const p = this.popover;
     if (p && p.open && p.field) {

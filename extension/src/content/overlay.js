@@ -160,6 +160,9 @@ export class Mirror {
   }
   dispose() { this.div.remove(); }
 
+  /** Copies the field's text styles when they changed: at the first render, then on layout passes
+   * (scroll, resize, the driver's tick), not on every keystroke — reading 28 computed properties
+   * costs more than the rest of a render. */
   copyStyles() {
     const cs = this.el.ownerDocument.defaultView.getComputedStyle(this.el);
     const key = MIRROR_PROPS.map((p) => cs[p]).join('|');
@@ -183,7 +186,7 @@ export class Mirror {
    * the whole text.
    */
   render(text, items) {
-    this.copyStyles();
+    if (!this.styleKey) this.copyStyles();
     const doc = this.overlay.doc;
     const old = this.blocks;
     this.blocks = new Map();     // key (line text + its marks) → block elements
@@ -210,13 +213,15 @@ export class Mirror {
       const list = this.blocks.get(key);
       if (list) list.push(block); else this.blocks.set(key, [block]);
       // Marks keep their absolute offsets and finding index in data attributes (no layout change).
+      // Written only when they changed: an attribute write is a DOM mutation even with the same value.
       let j = 0;
       for (const span of block.children) {
         if (span.localName !== 'span') continue;
         const it = mine[j++];
-        span.dataset.index = String(it.index);
-        span.dataset.start = String(it.start);
-        span.dataset.end = String(it.end);
+        const ds = span.dataset;
+        if (ds.index !== String(it.index)) ds.index = String(it.index);
+        if (ds.start !== String(it.start)) ds.start = String(it.start);
+        if (ds.end !== String(it.end)) ds.end = String(it.end);
         this.marks[it.index] = span;
       }
       next.push(block);

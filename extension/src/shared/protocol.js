@@ -25,6 +25,14 @@
  * Requests (content script / popup / options → worker):
  * @typedef {{kind:'hello', host:string}} HelloRequest
  * @typedef {{kind:'check', id:number, text:string, host:string, lang?:'auto'|'zh'|'en'}} CheckRequest
+ *   A content script's field adds `field` (its id, unique in the frame), `rev` (the text's revision)
+ *   and `have` (the revision of the last findings it holds for the field); after the first request on
+ *   a port it may send, instead of `text`, `base` (the revision the worker has) and `edit` {at, del,
+ *   ins} of that text, and `len` (the new length). See ./delta.js.
+ *   The worker answers `{kind:'miss', id}` when it does not have that base (new worker or port): the
+ *   content script then sends the whole text. For a field the result carries `rev`, and, when the
+ *   worker had the findings of revision `have`, `base` (= have), `head`, `tail` and `shift` with
+ *   only the findings between them in `diagnostics` (see ./delta.js `applyFindingsDelta`).
  * @typedef {{kind:'ignore', key:string}} IgnoreRequest
  * @typedef {{kind:'set-rule', rule:string, enabled:boolean}} SetRuleRequest
  * @typedef {{kind:'set-site', host:string, enabled:boolean}} SetSiteRequest
@@ -71,7 +79,9 @@ export function validateRequest(msg) {
   if (!REQUEST_KINDS.includes(msg.kind)) return `unknown message kind ${JSON.stringify(msg.kind)}`;
   switch (msg.kind) {
     case 'check':
-      if (typeof msg.text !== 'string') return 'check: text must be a string';
+      if (typeof msg.text !== 'string' && !(Number.isInteger(msg.base) && msg.edit && typeof msg.edit === 'object')) {
+        return 'check: text must be a string';
+      }
       if (!Number.isInteger(msg.id)) return 'check: id must be an integer';
       break;
     case 'ignore':
@@ -102,11 +112,20 @@ export const PORT_NAME = 'conduct';
 
 let port = null;
 let portSeq = 0;
+/** Counts the ports opened: what a worker keeps per port (a field's text) is gone with its port. */
+let portCount = 0;
+
+/** The port the next request goes through (a number; changes when it is reopened), or -1 when
+ * there is none open: the next request opens one. */
+export function currentPort() {
+  return port ? portCount : -1;
+}
 /** Request id → {resolve, reject, port} of the requests waiting for a response. */
 const waiting = new Map();
 
 function connect() {
   const p = chrome.runtime.connect({ name: PORT_NAME });
+  portCount++;
   p.onMessage.addListener((m) => {
     const w = m && waiting.get(m.rid);
     if (w) { waiting.delete(m.rid); w.resolve(m.res); }

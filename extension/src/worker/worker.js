@@ -6,6 +6,7 @@ import init, { Checker, version as wasmVersion } from '../../wasm/conduct_wasm.j
 import { STORAGE, validateRequest, quickHash, CATEGORIES, PORT_NAME } from '../shared/protocol.js';
 import { effectiveSettings, siteActive, toPolicy, normalizeSettings, normHost } from '../shared/settings.js';
 import { SegmentCache, checkSegments, segmentable } from './segments.js';
+import { FieldTexts } from '../shared/delta.js';
 import { GUARD_KEY } from '../guard/config.js';
 import { withGuardPolicy, handleGuard, GUARD_KINDS, installGuardWorker } from '../guard/worker-guard.js';
 
@@ -317,10 +318,17 @@ function hostOf(msg, sender) {
 
 // ---- protocol ------------------------------------------------------------------------------
 
-async function handle(msg, sender) {
+/** Answers `msg`; `fields`: the FieldTexts of the port it came through (null: a one-off message). */
+async function handle(msg, sender, fields = null) {
   if (GUARD_KINDS.includes(msg?.kind)) { await ready(); return handleGuard(msg, sender, state); }
   const bad = validateRequest(msg);
   if (bad) return { kind: 'error', message: bad };
+  let text = null;
+  if (msg.kind === 'check') {
+    // Taken at once, in the order the port delivered the messages.
+    text = fields ? fields.text(msg) : (typeof msg.text === 'string' ? msg.text : null);
+    if (text === null) return { kind: 'miss', id: msg.id };
+  }
   await ready();
   const s = state.settings;
   switch (msg.kind) {
@@ -332,16 +340,17 @@ async function handle(msg, sender) {
       if (active) {
         // Small cache by policy generation + text hash: reloads, other frames and tabs with the
         // same text (a quoted thread, a draft reopened) cost no wasm call.
-        const key = `${state.gen}|${msg.lang || 'auto'}|${quickHash(msg.text)}`;
+        const key = `${state.gen}|${msg.lang || 'auto'}|${quickHash(text)}`;
         diagnostics = resultCache.get(key);
         if (diagnostics) { resultCache.delete(key); resultCache.set(key, diagnostics); }
         else {
-          diagnostics = await check(msg.text, msg.lang);
+          diagnostics = await check(text, msg.lang);
           resultCache.set(key, diagnostics);
           while (resultCache.size > 32) resultCache.delete(resultCache.keys().next().value);
         }
       }
-      return { kind: 'result', id: msg.id, gen: state.gen, active, diagnostics };
+      const result = { kind: 'result', id: msg.id, gen: state.gen, active, diagnostics };
+      return fields ? fields.reply(msg, text, result) : result;
     }
     case 'ignore': {
       const list = [...state.ignored, msg.key];
@@ -427,9 +436,11 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
 // The extension's own long-lived connections (shared/protocol.js `request`): {rid, msg} → {rid, res}.
 chrome.runtime.onConnect.addListener((port) => {
   if (port.name !== PORT_NAME || port.sender?.id !== chrome.runtime.id) return;
+  // The last text and findings of each field of this port's frame (checks and results as edits).
+  const fields = new FieldTexts();
   port.onMessage.addListener((m) => {
     if (!m || !Number.isInteger(m.rid)) return;
-    handle(m.msg, port.sender).catch(errorResponse).then((res) => {
+    handle(m.msg, port.sender, fields).catch(errorResponse).then((res) => {
       try { port.postMessage({ rid: m.rid, res }); } catch { /* the other side went away */ }
     });
   });

@@ -2,6 +2,8 @@
 //   'conduct:latency'  input event → the animation frame after the underlines were drawn
 //   'conduct:drawn'    input event → the underlines drawn (highlight ranges / mirror updated)
 //   'conduct:roundtrip' the check request → its response (content script ⇄ service worker)
+// and, from a capturing beforeinput listener in the page, `keyed`: from the beforeinput event (before
+// the browser edits the field; a textarea's check starts there) to the underlines drawn.
 // plus, from a requestAnimationFrame loop in the page, whether the underlines were drawn before the
 // first frame after the keystroke (i.e. painted together with the typed character).
 import { afterTyping } from './flow.mjs';
@@ -25,10 +27,16 @@ const since = (page, name, t0) => page.evaluate(([n, t]) => performance.getEntri
 const startFrames = (page) => page.evaluate(() => {
   globalThis.__frames = [];
   globalThis.__framesOn = true;
+  globalThis.__before = [];
+  if (!globalThis.__beforeOn) {
+    globalThis.__beforeOn = true;
+    addEventListener('beforeinput', () => globalThis.__before.push(performance.now()), true);
+  }
   const loop = (t) => { if (!globalThis.__framesOn) return; globalThis.__frames.push(performance.now()); requestAnimationFrame(loop); };
   requestAnimationFrame(loop);
 });
 const stopFrames = (page) => page.evaluate(() => { globalThis.__framesOn = false; return globalThis.__frames; });
+const beforeInputs = (page) => page.evaluate(() => globalThis.__before);
 
 /** How many `drawn` measures ended before the first frame after their keystroke. */
 function sameFrame(drawn, frames) {
@@ -62,8 +70,14 @@ async function collect(page, t0) {
   const frame = await since(page, 'conduct:latency', t0);
   const drawn = await since(page, 'conduct:drawn', t0);
   const roundtrip = await since(page, 'conduct:roundtrip', t0);
+  const before = await beforeInputs(page);
+  // For each keystroke: from its beforeinput (the last one before its input event) to drawn.
+  const keyed = drawn.map((d) => {
+    const b = before.filter((t) => t <= d.start).pop();
+    return b === undefined ? NaN : d.start + d.duration - b;
+  }).filter((x) => !Number.isNaN(x));
   return { frame: frame.map((m) => m.duration), drawn: drawn.map((m) => m.duration), sameFrame: sameFrame(drawn, frames),
-    roundtrip: roundtrip.map((m) => m.duration) };
+    roundtrip: roundtrip.map((m) => m.duration), keyed };
 }
 
 /** Types `phrase` continuously, `delay` ms per key; the same latencies as singleKeystrokes. */
