@@ -1,7 +1,7 @@
 //! The [`Checker`]: built once from rule packs and an optional policy, then checks texts.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::diagnostic::{CheckOptions, Diagnostic, Lang};
@@ -133,14 +133,16 @@ impl CheckerBuilder {
         let builtin =
             BUILTIN_PACKS.iter().filter(|_| self.builtin).map(|&(f, s)| (Cow::Borrowed(f), Cow::Borrowed(s), false));
         let extra = self.packs.into_iter().map(|(f, s)| (Cow::Owned(f), Cow::Owned(s), true));
-        let mut pack_names = HashSet::new();
+        // A handful of packs: a list, not one more hash set type in the wasm.
+        let mut pack_names: Vec<String> = Vec::new();
         for (file, source, eager) in builtin.chain(extra) {
             let PackFile { pack, rule: specs } = parse_located(&source, &file)?;
-            if !pack_names.insert(pack.name.clone()) {
+            if pack_names.contains(&pack.name) {
                 return Err(Error::new(ErrorKind::InvalidValue, &file, format!("duplicate pack name `{}`", pack.name))
                     .with_key("pack.name")
                     .near(&source, &pack.name));
             }
+            pack_names.push(pack.name.clone());
             for (i, spec) in specs.into_iter().enumerate() {
                 let rule = Rule::compile(&spec, i, &pack.name, &file, &source, &mut regexes, eager)?;
                 add_rule(&mut rules, &mut by_id, rule, &file, &source, i)?;
