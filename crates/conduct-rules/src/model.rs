@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind};
-use crate::tree::{FromTree, Node, Reader};
+use crate::tree::{parse_json, parse_toml, FromTree, Node, Reader};
 
 /// One of the three things the norms forbid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -428,94 +428,9 @@ pub(crate) fn parse_located<T: FromTree>(source: &str, file: &str) -> Result<T, 
         ));
     }
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
-    let tree = if source.trim_start().starts_with('{') {
-        // A syntax error's key path is read from the text before it.
-        crate::tree::parse_json(source).map_err(|(message, at)| {
-            Error::new(ErrorKind::Syntax, file, message).with_key(json_path_at(source, at)).at_offset(source, at)
-        })?
-    } else {
-        parse_toml(source, file)?
-    };
+    let tree = if source.trim_start().starts_with('{') { parse_json(source) } else { parse_toml(source) };
+    let tree = tree.map_err(|e| Error::new(e.kind, file, e.message).with_key(e.path).at_offset(source, e.at))?;
     T::read(&Reader { file, source }, &tree, "")
-}
-
-#[cfg(feature = "toml")]
-fn parse_toml<'s>(source: &'s str, file: &str) -> Result<Node<'s>, Error> {
-    crate::tree::parse_toml(source)
-        .map_err(|(message, at)| Error::new(ErrorKind::Syntax, file, message).at_offset(source, at))
-}
-
-#[cfg(not(feature = "toml"))]
-fn parse_toml<'s>(source: &'s str, file: &str) -> Result<Node<'s>, Error> {
-    let offset = source.len() - source.trim_start().len();
-    Err(Error::new(
-        ErrorKind::UnsupportedFormat,
-        file,
-        "this build reads JSON only (a JSON object starting with `{`); TOML needs the `toml` feature",
-    )
-    .at_offset(source, offset))
-}
-
-/// The key path (`rules.x.severity`, `rule[2].terms[0]`) of the JSON value being read when the
-/// character at byte `offset` was (a syntax error's position): a scan of the text up to it that
-/// tracks the open objects (with their current key) and arrays (with their current index). Empty
-/// at the top level.
-fn json_path_at(source: &str, offset: usize) -> String {
-    enum Frame {
-        Object(Option<String>),
-        Array(usize),
-    }
-    let bytes = source.as_bytes();
-    let end = offset.saturating_add(1).min(bytes.len());
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut expect_key = false;
-    let mut i = 0;
-    while i < end {
-        match bytes[i] {
-            b'{' => {
-                stack.push(Frame::Object(None));
-                expect_key = true;
-            }
-            b'[' => stack.push(Frame::Array(0)),
-            b'}' | b']' => {
-                stack.pop();
-            }
-            b',' => match stack.last_mut() {
-                Some(Frame::Object(_)) => expect_key = true,
-                Some(Frame::Array(n)) => *n += 1,
-                None => {}
-            },
-            b'"' => {
-                let start = i + 1;
-                i = start;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                if expect_key {
-                    if let Some(Frame::Object(key)) = stack.last_mut() {
-                        let raw = source.get(start..i.min(bytes.len())).unwrap_or("");
-                        let unescaped = match crate::tree::parse_json(&format!("\"{raw}\"")) {
-                            Ok(Node { value: crate::tree::Value::String(s), .. }) => s.into_owned(),
-                            _ => raw.to_string(),
-                        };
-                        *key = Some(unescaped);
-                    }
-                }
-                expect_key = false;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    let mut path = String::new();
-    for frame in &stack {
-        match frame {
-            Frame::Object(Some(key)) => path = crate::tree::child(&path, key),
-            Frame::Object(None) => {}
-            Frame::Array(n) => path.push_str(&format!("[{n}]")),
-        }
-    }
-    path
 }
 
 #[cfg(test)]
@@ -647,6 +562,16 @@ mod tests {
         for (src, column, message) in bad {
             let err = parse_located::<Policy>(src, "p.json").expect_err(src);
             assert_eq!((err.kind(), err.column(), err.message()), (&ErrorKind::Syntax, column, message), "{src}");
+        }
+        let keys = [
+            (r#"{"version": 1, "rule": [{"terms": ["a" "b"]}]}"#, "rule[0].terms"),
+            (r#"{"version": 1, "rules": {"a.b": {"enabled": tru}}}"#, "rules.a.b.enabled"),
+            (r#"{"version": 1, "allow": ["a", "b\q"]}"#, "allow[1]"),
+            (r#"{"version": 1, "x\"y": {"z": [1, [2, -]]}}"#, "x\"y.z[1][1]"),
+        ];
+        for (src, key) in keys {
+            let err = parse_located::<Policy>(src, "p.json").expect_err(src);
+            assert_eq!((err.kind(), err.key()), (&ErrorKind::Syntax, Some(key)), "{src}: {err}");
         }
         let deep = format!("{{\"allow\": {}{}}}", "[".repeat(200), "]".repeat(200));
         let err = parse_located::<Policy>(&deep, "p.json").unwrap_err();

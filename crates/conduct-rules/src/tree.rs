@@ -34,8 +34,26 @@ pub(crate) enum Value<'s> {
 /// Deepest nesting of arrays and objects the JSON parser accepts (serde_json's limit).
 const MAX_DEPTH: usize = 128;
 
-/// Parses JSON text into a tree; a syntax error is the message and the byte offset it is at.
-pub(crate) fn parse_json(source: &str) -> Result<Node<'_>, (String, usize)> {
+/// A text that does not parse: what is wrong, the byte offset it is at, and the key path of the
+/// value being read there (JSON; empty for TOML).
+pub(crate) struct ParseError {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub at: usize,
+    pub path: String,
+}
+
+impl ParseError {
+    /// The error as seen from the enclosing object's key or array's `[index]`.
+    fn within(mut self, outer: &str) -> Self {
+        let dot = if self.path.is_empty() || self.path.starts_with('[') { "" } else { "." };
+        self.path = format!("{outer}{dot}{}", self.path);
+        self
+    }
+}
+
+/// Parses JSON text into a tree.
+pub(crate) fn parse_json(source: &str) -> Result<Node<'_>, ParseError> {
     let mut p = JsonParser { s: source, b: source.as_bytes(), i: 0, depth: 0 };
     let node = p.value()?;
     p.skip_ws();
@@ -53,8 +71,8 @@ struct JsonParser<'s> {
 }
 
 impl<'s> JsonParser<'s> {
-    fn err(&self, msg: &str) -> (String, usize) {
-        (msg.to_string(), self.i)
+    fn err(&self, msg: &str) -> ParseError {
+        ParseError { kind: ErrorKind::Syntax, message: msg.to_string(), at: self.i, path: String::new() }
     }
 
     fn skip_ws(&mut self) {
@@ -64,12 +82,12 @@ impl<'s> JsonParser<'s> {
     }
 
     /// The next non-blank byte (not consumed), or an EOF error naming what was being parsed.
-    fn peek(&mut self, parsing: &str) -> Result<u8, (String, usize)> {
+    fn peek(&mut self, parsing: &str) -> Result<u8, ParseError> {
         self.skip_ws();
         self.b.get(self.i).copied().ok_or_else(|| self.err(&format!("EOF while parsing {parsing}")))
     }
 
-    fn value(&mut self) -> Result<Node<'s>, (String, usize)> {
+    fn value(&mut self) -> Result<Node<'s>, ParseError> {
         let c = self.peek("a value")?;
         let at = self.i;
         let value = match c {
@@ -98,7 +116,7 @@ impl<'s> JsonParser<'s> {
     }
 
     /// After `[` or `{`: the next item, or `None` at the closing `close`; `,` between items.
-    fn next_item(&mut self, first: bool, close: u8, parsing: &str) -> Result<bool, (String, usize)> {
+    fn next_item(&mut self, first: bool, close: u8, parsing: &str) -> Result<bool, ParseError> {
         let c = self.peek(parsing)?;
         if c == close {
             if !first && self.b[self.i - 1] == b',' {
@@ -119,16 +137,17 @@ impl<'s> JsonParser<'s> {
         Ok(true)
     }
 
-    fn array(&mut self) -> Result<Value<'s>, (String, usize)> {
+    fn array(&mut self) -> Result<Value<'s>, ParseError> {
         self.i += 1;
         let mut items = Vec::new();
         while self.next_item(items.is_empty(), b']', "a list")? {
-            items.push(self.value()?);
+            let i = items.len();
+            items.push(self.value().map_err(|e| e.within(&format!("[{i}]")))?);
         }
         Ok(Value::Array(items))
     }
 
-    fn object(&mut self) -> Result<Value<'s>, (String, usize)> {
+    fn object(&mut self) -> Result<Value<'s>, ParseError> {
         self.i += 1;
         let mut entries = Vec::new();
         while self.next_item(entries.is_empty(), b'}', "an object")? {
@@ -141,12 +160,13 @@ impl<'s> JsonParser<'s> {
                 return Err(self.err("expected `:`"));
             }
             self.i += 1;
-            entries.push((key, at, self.value()?));
+            let value = self.value().map_err(|e| e.within(&key))?;
+            entries.push((key, at, value));
         }
         Ok(Value::Object(entries))
     }
 
-    fn number(&mut self) -> Result<Value<'s>, (String, usize)> {
+    fn number(&mut self) -> Result<Value<'s>, ParseError> {
         let start = self.i;
         let digits = |p: &mut Self| {
             let from = p.i;
@@ -160,14 +180,14 @@ impl<'s> JsonParser<'s> {
         }
         let int_start = self.i;
         if !digits(self) || (self.b[int_start] == b'0' && self.i > int_start + 1) {
-            return Err(("invalid number".into(), start));
+            return Err(ParseError { at: start, ..self.err("invalid number") });
         }
         let mut integer = true;
         if self.b.get(self.i) == Some(&b'.') {
             self.i += 1;
             integer = false;
             if !digits(self) {
-                return Err(("invalid number".into(), start));
+                return Err(ParseError { at: start, ..self.err("invalid number") });
             }
         }
         if matches!(self.b.get(self.i), Some(b'e' | b'E')) {
@@ -177,7 +197,7 @@ impl<'s> JsonParser<'s> {
                 self.i += 1;
             }
             if !digits(self) {
-                return Err(("invalid number".into(), start));
+                return Err(ParseError { at: start, ..self.err("invalid number") });
             }
         }
         let text = &self.s[start..self.i];
@@ -188,7 +208,7 @@ impl<'s> JsonParser<'s> {
     }
 
     /// A string at `"`: borrowed from the source unless it has escapes.
-    fn string(&mut self) -> Result<Cow<'s, str>, (String, usize)> {
+    fn string(&mut self) -> Result<Cow<'s, str>, ParseError> {
         self.i += 1;
         let mut start = self.i;
         let mut owned: Option<String> = None;
@@ -217,7 +237,7 @@ impl<'s> JsonParser<'s> {
     }
 
     /// The character of an escape, after its backslash.
-    fn escape(&mut self) -> Result<char, (String, usize)> {
+    fn escape(&mut self) -> Result<char, ParseError> {
         let Some(&c) = self.b.get(self.i) else { return Err(self.err("EOF while parsing a string")) };
         self.i += 1;
         Ok(match c {
@@ -253,7 +273,7 @@ impl<'s> JsonParser<'s> {
         })
     }
 
-    fn hex4(&mut self) -> Result<u32, (String, usize)> {
+    fn hex4(&mut self) -> Result<u32, ParseError> {
         let digits = self.s.get(self.i..self.i + 4).filter(|d| d.bytes().all(|c| c.is_ascii_hexdigit()));
         let code = digits.and_then(|d| u32::from_str_radix(d, 16).ok()).ok_or_else(|| self.err("invalid escape"))?;
         self.i += 4;
@@ -261,10 +281,9 @@ impl<'s> JsonParser<'s> {
     }
 }
 
-/// Parses TOML text into a tree (with the `toml` crate's spans); a syntax error is the parser's
-/// message and the byte offset it is at.
+/// Parses TOML text into a tree (with the `toml` crate's spans).
 #[cfg(feature = "toml")]
-pub(crate) fn parse_toml(source: &str) -> Result<Node<'_>, (String, usize)> {
+pub(crate) fn parse_toml(source: &str) -> Result<Node<'_>, ParseError> {
     use toml::de::{DeTable, DeValue};
     fn node<'s>(value: toml::Spanned<DeValue<'s>>) -> Node<'s> {
         let at = value.span().start;
@@ -293,9 +312,25 @@ pub(crate) fn parse_toml(source: &str) -> Result<Node<'_>, (String, usize)> {
     fn table(t: DeTable<'_>) -> Value<'_> {
         Value::Object(t.into_iter().map(|(k, v)| (k.get_ref().clone(), k.span().start, node(v))).collect())
     }
-    let doc = DeTable::parse(source).map_err(|e| (e.message().trim().to_string(), e.span().map_or(0, |s| s.start)))?;
+    let doc = DeTable::parse(source).map_err(|e| ParseError {
+        kind: ErrorKind::Syntax,
+        message: e.message().trim().to_string(),
+        at: e.span().map_or(0, |s| s.start),
+        path: String::new(),
+    })?;
     let at = doc.span().start;
     Ok(Node { at, value: table(doc.into_inner()) })
+}
+
+/// Without the `toml` feature TOML is not read: an [`ErrorKind::UnsupportedFormat`] error.
+#[cfg(not(feature = "toml"))]
+pub(crate) fn parse_toml(source: &str) -> Result<Node<'_>, ParseError> {
+    Err(ParseError {
+        kind: ErrorKind::UnsupportedFormat,
+        message: "this build reads JSON only (a JSON object starting with `{`); TOML needs the `toml` feature".into(),
+        at: source.len() - source.trim_start().len(),
+        path: String::new(),
+    })
 }
 
 /// Reads typed values out of a tree, with errors located in `source` (named `file`).
