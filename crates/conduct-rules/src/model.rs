@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind};
-use crate::tree::{parse_json, parse_toml, FromTree, Node, Reader};
+use crate::tree::{parse_json, parse_toml, FromTree, Node, Path, Reader};
 
 /// One of the three things the norms forbid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -256,7 +256,7 @@ pub struct Sites {
 macro_rules! read_enum {
     ($ty:ident, [$($variant:ident = $name:literal),+]) => {
         impl FromTree for $ty {
-            fn read(r: &Reader, node: &Node, path: &str) -> Result<Self, Error> {
+            fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
                 const NAMES: &[&str] = &[$($name),+];
                 const VALUES: &[$ty] = &[$($ty::$variant),+];
                 r.variant(node, path, NAMES).map(|i| VALUES[i])
@@ -271,28 +271,28 @@ read_enum!(SpanScope, [Trigger = "trigger", Clause = "clause", Sentence = "sente
 read_enum!(GuardMode, [Warn = "warn", Justify = "justify", Block = "block"]);
 
 impl<T: FromTree> FromTree for Bilingual<T> {
-    fn read(r: &Reader, node: &Node, path: &str) -> Result<Self, Error> {
+    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
         let f = r.fields(node, path, "Bilingual", &["zh", "en"])?;
         Ok(Bilingual { zh: f.req("zh")?, en: f.req("en")? })
     }
 }
 
 impl FromTree for PackFile {
-    fn read(r: &Reader, node: &Node, path: &str) -> Result<Self, Error> {
+    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
         let f = r.fields(node, path, "PackFile", &["pack", "rule"])?;
         Ok(PackFile { pack: f.req("pack")?, rule: f.or_default("rule")? })
     }
 }
 
 impl FromTree for PackHeader {
-    fn read(r: &Reader, node: &Node, path: &str) -> Result<Self, Error> {
+    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
         let f = r.fields(node, path, "PackHeader", &["name", "version", "description"])?;
         Ok(PackHeader { name: f.req("name")?, version: f.opt("version")?, description: f.opt("description")? })
     }
 }
 
 impl FromTree for RuleSpec {
-    fn read(r: &Reader, node: &Node, path: &str) -> Result<Self, Error> {
+    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
         const FIELDS: &[&str] = &[
             "id",
             "category",
@@ -336,14 +336,14 @@ impl FromTree for RuleSpec {
 }
 
 impl FromTree for FoldsFile {
-    fn read(r: &Reader, node: &Node, path: &str) -> Result<Self, Error> {
+    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
         let f = r.fields(node, path, "FoldsFile", &["contrasts", "homophones"])?;
         Ok(FoldsFile { contrasts: f.or_default("contrasts")?, homophones: f.or_default("homophones")? })
     }
 }
 
 impl FromTree for Policy {
-    fn read(r: &Reader, node: &Node, path: &str) -> Result<Self, Error> {
+    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
         const FIELDS: &[&str] = &[
             "version",
             "categories",
@@ -373,7 +373,7 @@ impl FromTree for Policy {
 }
 
 impl FromTree for Categories {
-    fn read(r: &Reader, node: &Node, path: &str) -> Result<Self, Error> {
+    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
         let f = r.fields(node, path, "Categories", &["disrespect", "commitment", "disclosure"])?;
         Ok(Categories {
             disrespect: f.opt("disrespect")?,
@@ -384,28 +384,28 @@ impl FromTree for Categories {
 }
 
 impl FromTree for Switch {
-    fn read(r: &Reader, node: &Node, path: &str) -> Result<Self, Error> {
+    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
         let f = r.fields(node, path, "Switch", &["enabled", "severity"])?;
         Ok(Switch { enabled: f.opt("enabled")?, severity: f.opt("severity")? })
     }
 }
 
 impl FromTree for ExtraTerms {
-    fn read(r: &Reader, node: &Node, path: &str) -> Result<Self, Error> {
+    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
         let f = r.fields(node, path, "ExtraTerms", &["rule", "add"])?;
         Ok(ExtraTerms { rule: f.req("rule")?, add: f.req("add")? })
     }
 }
 
 impl FromTree for Guard {
-    fn read(r: &Reader, node: &Node, path: &str) -> Result<Self, Error> {
+    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
         let f = r.fields(node, path, "Guard", &["mode", "threshold"])?;
         Ok(Guard { mode: f.req("mode")?, threshold: f.opt("threshold")?.unwrap_or(Severity::Warning) })
     }
 }
 
 impl FromTree for Sites {
-    fn read(r: &Reader, node: &Node, path: &str) -> Result<Self, Error> {
+    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
         let f = r.fields(node, path, "Sites", &["allow", "deny"])?;
         Ok(Sites { allow: f.or_default("allow")?, deny: f.or_default("deny")? })
     }
@@ -430,7 +430,7 @@ pub(crate) fn parse_located<T: FromTree>(source: &str, file: &str) -> Result<T, 
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let tree = if source.trim_start().starts_with('{') { parse_json(source) } else { parse_toml(source) };
     let tree = tree.map_err(|e| Error::new(e.kind, file, e.message).with_key(e.path).at_offset(source, e.at))?;
-    T::read(&Reader { file, source }, &tree, "")
+    T::read(&Reader { file, source }, &tree, &Path::Root)
 }
 
 #[cfg(test)]

@@ -339,12 +339,23 @@ pub(crate) struct Reader<'a> {
     pub source: &'a str,
 }
 
-/// The key path of field `key` of the object at `path`.
-pub(crate) fn child(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
+/// Where a value is: a chain up to the root, rendered (`rule[2].terms[0]`) only for an error, so
+/// reading costs no string per value.
+#[derive(Clone, Copy)]
+pub(crate) enum Path<'p> {
+    Root,
+    Key(&'p Path<'p>, &'p str),
+    Index(&'p Path<'p>, usize),
+}
+
+impl Path<'_> {
+    pub(crate) fn render(&self) -> String {
+        match self {
+            Path::Root => String::new(),
+            Path::Key(Path::Root, key) => key.to_string(),
+            Path::Key(parent, key) => format!("{}.{key}", parent.render()),
+            Path::Index(parent, i) => format!("{}[{i}]", parent.render()),
+        }
     }
 }
 
@@ -370,16 +381,16 @@ fn one_of(names: &[&str]) -> String {
 }
 
 impl<'a> Reader<'a> {
-    pub(crate) fn error(&self, at: usize, path: &str, message: String) -> Error {
-        Error::new(ErrorKind::Schema, self.file, message).with_key(path).at_offset(self.source, at)
+    pub(crate) fn error(&self, at: usize, path: &Path, message: String) -> Error {
+        Error::new(ErrorKind::Schema, self.file, message).with_key(path.render()).at_offset(self.source, at)
     }
 
-    pub(crate) fn invalid_type(&self, node: &Node, path: &str, expected: &str) -> Error {
+    pub(crate) fn invalid_type(&self, node: &Node, path: &Path, expected: &str) -> Error {
         self.error(node.at, path, format!("invalid type: {}, expected {expected}", describe(&node.value)))
     }
 
     /// The index of the string in `variants` (an enum written in lower case).
-    pub(crate) fn variant(&self, node: &Node, path: &str, variants: &[&str]) -> Result<usize, Error> {
+    pub(crate) fn variant(&self, node: &Node, path: &Path, variants: &[&str]) -> Result<usize, Error> {
         let Value::String(s) = &node.value else { return Err(self.invalid_type(node, path, "a string")) };
         variants
             .iter()
@@ -388,13 +399,13 @@ impl<'a> Reader<'a> {
     }
 
     /// The fields of the struct `name` at `node`: each of `names` or none, no other key, none twice.
-    pub(crate) fn fields<'r, 'v, 's>(
+    pub(crate) fn fields<'r, 'v, 's, 'p>(
         &'r self,
         node: &'v Node<'s>,
-        path: &str,
+        path: &'p Path<'p>,
         name: &str,
         names: &'static [&'static str],
-    ) -> Result<Fields<'r, 'a, 'v, 's>, Error> {
+    ) -> Result<Fields<'r, 'a, 'v, 's, 'p>, Error> {
         let Value::Object(entries) = &node.value else {
             return Err(self.invalid_type(node, path, &format!("struct {name}")));
         };
@@ -402,26 +413,26 @@ impl<'a> Reader<'a> {
         for (key, at, value) in entries {
             let Some(i) = names.iter().position(|n| n == key) else {
                 let message = format!("unknown field `{key}`, expected {}", one_of(names));
-                return Err(self.error(*at, &child(path, key), message));
+                return Err(self.error(*at, &Path::Key(path, key), message));
             };
             if found[i].replace(value).is_some() {
-                return Err(self.error(*at, &child(path, key), format!("duplicate field `{key}`")));
+                return Err(self.error(*at, &Path::Key(path, key), format!("duplicate field `{key}`")));
             }
         }
-        Ok(Fields { reader: self, at: node.at, path: path.to_string(), names, found })
+        Ok(Fields { reader: self, at: node.at, path, names, found })
     }
 }
 
 /// The fields of one struct, from [`Reader::fields`].
-pub(crate) struct Fields<'r, 'a, 'v, 's> {
+pub(crate) struct Fields<'r, 'a, 'v, 's, 'p> {
     reader: &'r Reader<'a>,
     at: usize,
-    path: String,
+    path: &'p Path<'p>,
     names: &'static [&'static str],
     found: Vec<Option<&'v Node<'s>>>,
 }
 
-impl<'r, 'a, 'v, 's> Fields<'r, 'a, 'v, 's> {
+impl<'v, 's> Fields<'_, '_, 'v, 's, '_> {
     fn get(&self, name: &str) -> Option<&'v Node<'s>> {
         let i = self.names.iter().position(|n| *n == name);
         i.and_then(|i| self.found[i])
@@ -431,7 +442,7 @@ impl<'r, 'a, 'v, 's> Fields<'r, 'a, 'v, 's> {
     pub(crate) fn opt<T: FromTree>(&self, name: &str) -> Result<Option<T>, Error> {
         match self.get(name) {
             None | Some(Node { value: Value::Null, .. }) => Ok(None),
-            Some(node) => T::read(self.reader, node, &child(&self.path, name)).map(Some),
+            Some(node) => T::read(self.reader, node, &Path::Key(self.path, name)).map(Some),
         }
     }
 
@@ -439,26 +450,26 @@ impl<'r, 'a, 'v, 's> Fields<'r, 'a, 'v, 's> {
     pub(crate) fn or_default<T: FromTree + Default>(&self, name: &str) -> Result<T, Error> {
         match self.get(name) {
             None => Ok(T::default()),
-            Some(node) => T::read(self.reader, node, &child(&self.path, name)),
+            Some(node) => T::read(self.reader, node, &Path::Key(self.path, name)),
         }
     }
 
     /// Field `name`, which must be present.
     pub(crate) fn req<T: FromTree>(&self, name: &str) -> Result<T, Error> {
         match self.get(name) {
-            None => Err(self.reader.error(self.at, &self.path, format!("missing field `{name}`"))),
-            Some(node) => T::read(self.reader, node, &child(&self.path, name)),
+            None => Err(self.reader.error(self.at, self.path, format!("missing field `{name}`"))),
+            Some(node) => T::read(self.reader, node, &Path::Key(self.path, name)),
         }
     }
 }
 
 /// A type read from a tree: `path` is the key path of `node`, for errors.
 pub(crate) trait FromTree: Sized {
-    fn read(r: &Reader, node: &Node, path: &str) -> Result<Self, Error>;
+    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error>;
 }
 
 impl FromTree for String {
-    fn read(r: &Reader, node: &Node, path: &str) -> Result<Self, Error> {
+    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
         match &node.value {
             Value::String(s) => Ok(s.to_string()),
             _ => Err(r.invalid_type(node, path, "a string")),
@@ -467,7 +478,7 @@ impl FromTree for String {
 }
 
 impl FromTree for bool {
-    fn read(r: &Reader, node: &Node, path: &str) -> Result<Self, Error> {
+    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
         match node.value {
             Value::Bool(b) => Ok(b),
             _ => Err(r.invalid_type(node, path, "a boolean")),
@@ -476,7 +487,7 @@ impl FromTree for bool {
 }
 
 impl FromTree for u32 {
-    fn read(r: &Reader, node: &Node, path: &str) -> Result<Self, Error> {
+    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
         match node.value {
             Value::Integer(n) => u32::try_from(n)
                 .map_err(|_| r.error(node.at, path, format!("invalid value: integer `{n}`, expected u32"))),
@@ -486,19 +497,19 @@ impl FromTree for u32 {
 }
 
 impl<T: FromTree> FromTree for Vec<T> {
-    fn read(r: &Reader, node: &Node, path: &str) -> Result<Self, Error> {
+    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
         let Value::Array(items) = &node.value else { return Err(r.invalid_type(node, path, "a sequence")) };
-        items.iter().enumerate().map(|(i, n)| T::read(r, n, &format!("{path}[{i}]"))).collect()
+        items.iter().enumerate().map(|(i, n)| T::read(r, n, &Path::Index(path, i))).collect()
     }
 }
 
 /// A map; a key given twice keeps its last value.
 impl<T: FromTree> FromTree for BTreeMap<String, T> {
-    fn read(r: &Reader, node: &Node, path: &str) -> Result<Self, Error> {
+    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
         let Value::Object(entries) = &node.value else { return Err(r.invalid_type(node, path, "a map")) };
         let mut map = BTreeMap::new();
         for (key, _, value) in entries {
-            map.insert(key.to_string(), T::read(r, value, &child(path, key))?);
+            map.insert(key.to_string(), T::read(r, value, &Path::Key(path, key))?);
         }
         Ok(map)
     }
