@@ -277,139 +277,59 @@ impl<T: FromTree> FromTree for Bilingual<T> {
     }
 }
 
-impl FromTree for PackFile {
-    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
-        let f = r.fields(node, path, "PackFile", &["pack", "rule"])?;
-        Ok(PackFile { pack: f.req("pack")?, rule: f.or_default("rule")? })
-    }
+/// Reads a struct from the keys named as its fields: each `req` (must be present), `opt` (`None`
+/// when absent or null), `or_default` (when absent) or `or(value)` (when absent or null); no
+/// other key.
+macro_rules! read_struct {
+    ($ty:ident { $($field:ident: $how:ident $(($default:expr))?),+ $(,)? }) => {
+        impl FromTree for $ty {
+            fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
+                let f = r.fields(node, path, stringify!($ty), &[$(stringify!($field)),+])?;
+                Ok($ty { $($field: f.$how(stringify!($field) $(, $default)?)?),+ })
+            }
+        }
+    };
 }
 
-impl FromTree for PackHeader {
-    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
-        let f = r.fields(node, path, "PackHeader", &["name", "version", "description"])?;
-        Ok(PackHeader { name: f.req("name")?, version: f.opt("version")?, description: f.opt("description")? })
-    }
-}
-
-impl FromTree for RuleSpec {
-    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "category",
-            "kind",
-            "severity",
-            "summary",
-            "message",
-            "norm",
-            "suggestions",
-            "terms",
-            "fuzzy",
-            "requires",
-            "unless_before",
-            "unless",
-            "exceptions",
-            "span",
-            "flag",
-            "allow",
-        ];
-        let f = r.fields(node, path, "RuleSpec", FIELDS)?;
-        Ok(RuleSpec {
-            id: f.req("id")?,
-            category: f.req("category")?,
-            kind: f.opt("kind")?,
-            severity: f.req("severity")?,
-            summary: f.opt("summary")?,
-            message: f.req("message")?,
-            norm: f.req("norm")?,
-            suggestions: f.opt("suggestions")?,
-            terms: f.req("terms")?,
-            fuzzy: f.or_default("fuzzy")?,
-            requires: f.or_default("requires")?,
-            unless_before: f.or_default("unless_before")?,
-            unless: f.or_default("unless")?,
-            exceptions: f.or_default("exceptions")?,
-            span: f.or_default("span")?,
-            flag: f.or_default("flag")?,
-            allow: f.or_default("allow")?,
-        })
-    }
-}
-
-impl FromTree for FoldsFile {
-    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
-        let f = r.fields(node, path, "FoldsFile", &["contrasts", "homophones"])?;
-        Ok(FoldsFile { contrasts: f.or_default("contrasts")?, homophones: f.or_default("homophones")? })
-    }
-}
-
-impl FromTree for Policy {
-    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
-        const FIELDS: &[&str] = &[
-            "version",
-            "categories",
-            "rules",
-            "terms",
-            "allow",
-            "approved_commitments",
-            "rule",
-            "guard",
-            "sites",
-            "locked",
-        ];
-        let f = r.fields(node, path, "Policy", FIELDS)?;
-        Ok(Policy {
-            version: f.req("version")?,
-            categories: f.or_default("categories")?,
-            rules: f.or_default("rules")?,
-            terms: f.or_default("terms")?,
-            allow: f.or_default("allow")?,
-            approved_commitments: f.or_default("approved_commitments")?,
-            rule: f.or_default("rule")?,
-            guard: f.opt("guard")?,
-            sites: f.opt("sites")?,
-            locked: f.or_default("locked")?,
-        })
-    }
-}
-
-impl FromTree for Categories {
-    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
-        let f = r.fields(node, path, "Categories", &["disrespect", "commitment", "disclosure"])?;
-        Ok(Categories {
-            disrespect: f.opt("disrespect")?,
-            commitment: f.opt("commitment")?,
-            disclosure: f.opt("disclosure")?,
-        })
-    }
-}
-
-impl FromTree for Switch {
-    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
-        let f = r.fields(node, path, "Switch", &["enabled", "severity"])?;
-        Ok(Switch { enabled: f.opt("enabled")?, severity: f.opt("severity")? })
-    }
-}
-
-impl FromTree for ExtraTerms {
-    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
-        let f = r.fields(node, path, "ExtraTerms", &["rule", "add"])?;
-        Ok(ExtraTerms { rule: f.req("rule")?, add: f.req("add")? })
-    }
-}
-
-impl FromTree for Guard {
-    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
-        let f = r.fields(node, path, "Guard", &["mode", "threshold"])?;
-        Ok(Guard { mode: f.req("mode")?, threshold: f.opt("threshold")?.unwrap_or(Severity::Warning) })
-    }
-}
-
-impl FromTree for Sites {
-    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
-        let f = r.fields(node, path, "Sites", &["allow", "deny"])?;
-        Ok(Sites { allow: f.or_default("allow")?, deny: f.or_default("deny")? })
-    }
-}
+read_struct!(PackFile { pack: req, rule: or_default });
+read_struct!(PackHeader { name: req, version: opt, description: opt });
+read_struct!(RuleSpec {
+    id: req,
+    category: req,
+    kind: opt,
+    severity: req,
+    summary: opt,
+    message: req,
+    norm: req,
+    suggestions: opt,
+    terms: req,
+    fuzzy: or_default,
+    requires: or_default,
+    unless_before: or_default,
+    unless: or_default,
+    exceptions: or_default,
+    span: or_default,
+    flag: or_default,
+    allow: or_default,
+});
+read_struct!(FoldsFile { contrasts: or_default, homophones: or_default });
+read_struct!(Policy {
+    version: req,
+    categories: or_default,
+    rules: or_default,
+    terms: or_default,
+    allow: or_default,
+    approved_commitments: or_default,
+    rule: or_default,
+    guard: opt,
+    sites: opt,
+    locked: or_default,
+});
+read_struct!(Categories { disrespect: opt, commitment: opt, disclosure: opt });
+read_struct!(Switch { enabled: opt, severity: opt });
+read_struct!(ExtraTerms { rule: req, add: req });
+read_struct!(Guard { mode: req, threshold: or(Severity::Warning) });
+read_struct!(Sites { allow: or_default, deny: or_default });
 
 /// Largest pack or policy text accepted, in bytes.
 pub const MAX_SOURCE_BYTES: usize = 16 * 1024 * 1024;

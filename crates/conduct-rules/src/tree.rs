@@ -446,6 +446,11 @@ impl<'v, 's> Fields<'_, '_, 'v, 's, '_> {
         }
     }
 
+    /// Field `name`, `default` when absent or null.
+    pub(crate) fn or<T: FromTree>(&self, name: &str, default: T) -> Result<T, Error> {
+        Ok(self.opt(name)?.unwrap_or(default))
+    }
+
     /// Field `name`, its default when absent.
     pub(crate) fn or_default<T: FromTree + Default>(&self, name: &str) -> Result<T, Error> {
         match self.get(name) {
