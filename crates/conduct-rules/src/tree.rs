@@ -213,8 +213,14 @@ impl<'s> JsonParser<'s> {
         let mut start = self.i;
         let mut owned: Option<String> = None;
         loop {
-            let Some(&c) = self.b.get(self.i) else { return Err(self.err("EOF while parsing a string")) };
-            match c {
+            // To the next quote, backslash or control character in one tight scan.
+            let rest = &self.b[self.i..];
+            let Some(n) = rest.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20) else {
+                self.i = self.b.len();
+                return Err(self.err("EOF while parsing a string"));
+            };
+            self.i += n;
+            match self.b[self.i] {
                 b'"' => {
                     let tail = &self.s[start..self.i];
                     self.i += 1;
@@ -230,8 +236,7 @@ impl<'s> JsonParser<'s> {
                     s.push(self.escape()?);
                     start = self.i;
                 }
-                0..=0x1f => return Err(self.err("control character (\\u0000-\\u001F) found while parsing a string")),
-                _ => self.i += 1,
+                _ => return Err(self.err("control character (\\u0000-\\u001F) found while parsing a string")),
             }
         }
     }
@@ -310,7 +315,14 @@ pub(crate) fn parse_toml(source: &str) -> Result<Node<'_>, ParseError> {
         Node { at, value }
     }
     fn table(t: DeTable<'_>) -> Value<'_> {
-        Value::Object(t.into_iter().map(|(k, v)| (k.get_ref().clone(), k.span().start, node(v))).collect())
+        Value::Object(
+            t.into_iter()
+                .map(|(k, v)| {
+                    let at = k.span().start;
+                    (k.into_inner(), at, node(v))
+                })
+                .collect(),
+        )
     }
     let doc = DeTable::parse(source).map_err(|e| ParseError {
         kind: ErrorKind::Syntax,
@@ -504,7 +516,11 @@ impl FromTree for u32 {
 impl<T: FromTree> FromTree for Vec<T> {
     fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
         let Value::Array(items) = &node.value else { return Err(r.invalid_type(node, path, "a sequence")) };
-        items.iter().enumerate().map(|(i, n)| T::read(r, n, &Path::Index(path, i))).collect()
+        let mut out = Vec::with_capacity(items.len());
+        for (i, n) in items.iter().enumerate() {
+            out.push(T::read(r, n, &Path::Index(path, i))?);
+        }
+        Ok(out)
     }
 }
 
