@@ -1,7 +1,7 @@
 //! The [`Checker`]: built once from rule packs and an optional policy, then checks texts.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::diagnostic::{CheckOptions, Diagnostic, Lang};
@@ -133,14 +133,16 @@ impl CheckerBuilder {
         let builtin =
             BUILTIN_PACKS.iter().filter(|_| self.builtin).map(|&(f, s)| (Cow::Borrowed(f), Cow::Borrowed(s), false));
         let extra = self.packs.into_iter().map(|(f, s)| (Cow::Owned(f), Cow::Owned(s), true));
-        let mut pack_names = HashSet::new();
+        // A handful of packs: a list, not one more hash set type in the wasm.
+        let mut pack_names: Vec<String> = Vec::new();
         for (file, source, eager) in builtin.chain(extra) {
             let PackFile { pack, rule: specs } = parse_located(&source, &file)?;
-            if !pack_names.insert(pack.name.clone()) {
+            if pack_names.contains(&pack.name) {
                 return Err(Error::new(ErrorKind::InvalidValue, &file, format!("duplicate pack name `{}`", pack.name))
                     .with_key("pack.name")
                     .near(&source, &pack.name));
             }
+            pack_names.push(pack.name.clone());
             for (i, spec) in specs.into_iter().enumerate() {
                 let rule = Rule::compile(&spec, i, &pack.name, &file, &source, &mut regexes, eager)?;
                 add_rule(&mut rules, &mut by_id, rule, &file, &source, i)?;
@@ -320,12 +322,17 @@ pub(crate) fn closest<'a>(id: &str, ids: impl Iterator<Item = &'a str>) -> Optio
 
 /// Ids reasonably close to `id`, closest first, within two edits of the closest.
 fn ranked<'a>(id: &str, ids: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let id = id.to_lowercase();
-    let mut scored: Vec<(usize, &str)> = ids
+    // Rule ids are ASCII; `str::to_lowercase` (Unicode, final sigma) would be 6 KB of wasm.
+    let id = id.to_ascii_lowercase();
+    let close = ids
         .map(|c| (edit_distance(&id, c), c))
-        .filter(|(d, c)| *d <= (c.len().max(id.len()) / 3).max(2) || c.contains(id.as_str()) || id.contains(c))
-        .collect();
-    scored.sort();
+        .filter(|(d, c)| *d <= (c.len().max(id.len()) / 3).max(2) || c.contains(id.as_str()) || id.contains(c));
+    // Sorted by inserting (a few hundred ids, once per error): a library sort would be one more
+    // copy of the sort code in the wasm.
+    let mut scored: Vec<(usize, &str)> = Vec::new();
+    for item in close {
+        scored.insert(scored.partition_point(|x| *x <= item), item);
+    }
     let best = scored.first().map_or(0, |&(d, _)| d);
     scored.into_iter().filter(|&(d, _)| d <= best + 2).map(|(_, c)| c).collect()
 }
@@ -501,18 +508,25 @@ impl Checker {
         let n = Normalized::new(text, &self.folds);
         let mut hits: Vec<Hit> = Vec::new();
         self.matcher.hits(&n, &mut hits);
-        // Exceptions and allow-phrases, sorted by start, to test triggers against in log time.
-        let mut blockers: Vec<&Hit> = hits.iter().filter(|h| !matches!(h.owner, Owner::Trigger(_))).collect();
-        blockers.sort_by_key(|h| h.first);
+        // Exceptions and allow-phrases, sorted by start, to test triggers against in log time. As
+        // (start, index) pairs: the unstable sort of those is already in the wasm for UTF-16 spans.
+        let mut blockers: Vec<(usize, u32)> = hits
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| !matches!(h.owner, Owner::Trigger(_)))
+            .map(|(i, h)| (h.first, i as u32))
+            .collect();
+        blockers.sort_unstable();
         let first_new = out.len();
         let mut memo = SentenceMemo::default();
         for hit in &hits {
             let Owner::Trigger(r) = hit.owner else { continue };
-            let until = blockers.partition_point(|b| b.first <= hit.last);
+            let until = blockers.partition_point(|&(first, _)| first <= hit.last);
             let blocked = blockers[..until]
                 .iter()
                 .rev()
-                .take_while(|b| b.first + MAX_BLOCKER_UNITS >= hit.first)
+                .take_while(|&&(first, _)| first + MAX_BLOCKER_UNITS >= hit.first)
+                .map(|&(_, i)| &hits[i as usize])
                 .any(|b| b.last >= hit.first && (b.owner == Owner::Allow || b.owner == Owner::Exception(r)));
             if blocked {
                 continue;

@@ -67,9 +67,7 @@ impl Error {
         if needle.is_empty() {
             return self;
         }
-        let escaped = serde_json::to_string(needle).unwrap_or_default();
-        let escaped = escaped.trim_matches('"');
-        match source.find(needle).or_else(|| source.find(escaped)) {
+        match source.find(needle).or_else(|| source.find(&json_escaped(needle))) {
             Some(offset) => self.at_offset(source, offset),
             None => self,
         }
@@ -115,6 +113,23 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// `s` as written inside a JSON string (quotes, backslashes and control characters escaped).
+fn json_escaped(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c < ' ' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
 
 /// 1-based line and character column of a byte offset (clamped to the text).
 pub(crate) fn line_column(source: &str, offset: usize) -> (usize, usize) {

@@ -45,6 +45,7 @@ mod segment;
 mod t2s;
 mod table;
 mod terms;
+mod tree;
 
 pub use checker::{parse_policy, Checker, CheckerBuilder, MAX_POLICY_TERMS};
 pub use diagnostic::{CheckOptions, Diagnostic, Lang};

@@ -79,16 +79,31 @@ impl Compiler {
     /// Builds the forward lazy DFA of `pattern`. It never gives up (when its cache fills it
     /// clears it and goes on), so a search always answers; the only fallible part is building.
     fn build(&self, pattern: &str) -> Result<Engine, CompileError> {
+        // Parsed here (as the compiler would, with the default syntax) for a typed syntax error.
+        let hir = regex_syntax::ParserBuilder::new().build().parse(pattern).map_err(|e| syntax_error(&e))?;
         // A panic while compiling cannot leave the compiler half-configured: it is reset per build.
         let nfa = match self.0.lock() {
-            Ok(compiler) => compiler.build(pattern),
-            Err(poisoned) => poisoned.into_inner().build(pattern),
+            Ok(compiler) => compiler.build_from_hir(&hir),
+            Err(poisoned) => poisoned.into_inner().build_from_hir(&hir),
         }
-        .map_err(|e| compile_error(&e))?;
+        .map_err(|e| {
+            if e.size_limit().is_some() {
+                CompileError::TooLarge
+            } else {
+                CompileError::Invalid(e.to_string())
+            }
+        })?;
         let dfa = dfa::Builder::new()
             .configure(dfa::Config::new().cache_capacity(REGEX_SIZE_LIMIT))
             .build_from_nfa(nfa)
-            .map_err(|e| compile_error(&e))?;
+            .map_err(|e| {
+                let msg = e.to_string();
+                if msg.contains("cache capacity") {
+                    CompileError::TooLarge
+                } else {
+                    CompileError::Invalid(msg)
+                }
+            })?;
         let for_cache = dfa.clone();
         Ok(Engine { dfa, caches: Pool::new(Box::new(move || for_cache.create_cache())) })
     }
@@ -100,19 +115,15 @@ impl std::fmt::Debug for RegexPool {
     }
 }
 
-fn compile_error(e: &(dyn std::error::Error + 'static)) -> CompileError {
-    // The NFA's error (size limit, syntax) is the source of the lazy DFA's.
-    let nfa = e.downcast_ref::<thompson::BuildError>().or_else(|| e.source()?.downcast_ref::<thompson::BuildError>());
-    if nfa.is_some_and(|n| n.size_limit().is_some()) || e.to_string().contains("cache capacity") {
-        return CompileError::TooLarge;
-    }
-    let mut msg = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        msg = format!("{msg}: {c}");
-        cause = c.source();
-    }
-    CompileError::Invalid(msg.replace('\n', " "))
+/// A syntax error in one line: what is wrong and where in the pattern. (Not regex-syntax's own
+/// `Display`, which draws the pattern over several lines and is 8 KB of wasm.)
+fn syntax_error(e: &regex_syntax::Error) -> CompileError {
+    let (kind, span) = match e {
+        regex_syntax::Error::Parse(e) => (e.kind().to_string(), e.span()),
+        regex_syntax::Error::Translate(e) => (e.kind().to_string(), e.span()),
+        _ => return CompileError::Invalid("unknown syntax error".to_string()),
+    };
+    CompileError::Invalid(format!("{kind} (at character {} of the pattern)", span.start.column))
 }
 
 /// Rewrites `\b` / `\B` as ASCII word boundaries. Text is normalised, and an ASCII boundary is
@@ -293,6 +304,12 @@ mod tests {
         assert_eq!((a, b, pool.len()), (0, 0, 1));
         let e = pool.add("(", true, "f.toml", "x = '('", "rule[0].unless[0]").expect_err("invalid");
         assert_eq!((e.kind(), e.line(), e.column()), (&ErrorKind::InvalidRegex, 1, 6));
+        assert_eq!(e.message(), "invalid regex: unclosed group (at character 1 of the pattern)");
+        let e = pool.add("ab[z-a]", true, "f", "", "k").expect_err("invalid");
+        assert_eq!(
+            e.message(),
+            "invalid regex: invalid character class range, the start must be <= the end (at character 4 of the pattern)"
+        );
         let e = pool.add(r"\w{1000}\w{1000}", true, "f", "", "k").expect_err("too large");
         assert_eq!(e.kind(), &ErrorKind::RegexTooLarge, "{e}");
         let e = pool.add(r"(?u:\<)x", true, "f", "", "k").expect_err("Unicode word boundary");

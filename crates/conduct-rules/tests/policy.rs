@@ -122,3 +122,15 @@ fn a_hundred_thousand_custom_terms_build() {
     let c = checker_with(Some(&policy));
     assert_eq!(flagged(&c, "you are a term004242x").len(), 1);
 }
+
+#[test]
+fn a_pack_name_given_twice_is_a_located_error() {
+    let built = CheckerBuilder::new()
+        .without_builtin_packs()
+        .pack("test.toml", TEST_PACK)
+        .pack("again.toml", TEST_PACK)
+        .build();
+    let e = built.err().expect("a duplicate pack name");
+    assert_eq!((e.kind(), e.file(), e.key()), (&ErrorKind::InvalidValue, "again.toml", Some("pack.name")), "{e}");
+    assert!(e.to_string().contains("duplicate pack name"), "{e}");
+}
