@@ -535,3 +535,116 @@ impl<T: FromTree> FromTree for BTreeMap<String, T> {
         Ok(map)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::Value as Json;
+
+    /// The tree as serde_json would have read it (a repeated key: the last one wins, as there).
+    fn to_json(node: &Node) -> Json {
+        match &node.value {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Integer(n) => Json::from(*n),
+            Value::Other(_, text) => serde_json::from_str(text).unwrap_or(Json::Null),
+            Value::String(s) => Json::String(s.to_string()),
+            Value::Array(items) => Json::Array(items.iter().map(to_json).collect()),
+            Value::Object(entries) => {
+                Json::Object(entries.iter().map(|(k, _, v)| (k.to_string(), to_json(v))).collect())
+            }
+        }
+    }
+
+    fn json_value() -> impl Strategy<Value = Json> {
+        let leaf = prop_oneof![
+            Just(Json::Null),
+            any::<bool>().prop_map(Json::Bool),
+            any::<i64>().prop_map(Json::from),
+            any::<u64>().prop_map(Json::from),
+            (-1e6f64..1e6).prop_map(Json::from),
+            any::<String>().prop_map(Json::String),
+            "[a-z\"\\\\/\u{0}-\u{1f}é上😀]{0,8}".prop_map(Json::String),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Json::Array),
+                prop::collection::vec(("[a-z_上]{0,6}", inner), 0..6)
+                    .prop_map(|kv| Json::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn reads_what_serde_json_writes(v in json_value(), pretty in any::<bool>()) {
+            let text = if pretty { serde_json::to_string_pretty(&v) } else { serde_json::to_string(&v) };
+            let text = text.map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let node = parse_json(&text).map_err(|e| TestCaseError::fail(format!("{} at {}: {text}", e.message, e.at)))?;
+            // Compared with serde_json's reading of the same text (a float's digits read back
+            // need not give the same f64 as was written).
+            let theirs: Json = serde_json::from_str(&text).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(to_json(&node), theirs);
+        }
+
+        /// On any text (and on broken JSON: cut short, a byte changed), both accept or both
+        /// reject, and accepted texts read the same.
+        #[test]
+        fn accepts_and_rejects_what_serde_json_does(
+            v in json_value(),
+            cut in any::<prop::sample::Index>(),
+            at in any::<prop::sample::Index>(),
+            byte in prop::sample::select(vec![b'"', b'\\', b',', b':', b'{', b'}', b'[', b']', b'0', b'-', b'.', b'e', b' ', b'u', b'\n', 0x01]),
+            how in 0..3u8,
+        ) {
+            let json = serde_json::to_string(&v).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let mut bytes = json.into_bytes();
+            match how {
+                0 => bytes.truncate(cut.index(bytes.len() + 1)),
+                1 if !bytes.is_empty() => { let i = at.index(bytes.len()); bytes[i] = byte; }
+                _ => { let i = at.index(bytes.len() + 1); bytes.insert(i, byte); }
+            }
+            let Ok(text) = String::from_utf8(bytes) else { return Ok(()) };
+            let ours = parse_json(&text).map(|n| to_json(&n));
+            let theirs = serde_json::from_str::<Json>(&text);
+            match (ours, theirs) {
+                (Ok(a), Ok(b)) => prop_assert_eq!(a, b, "{}", text),
+                (Err(_), Err(_)) => {}
+                // A number too large for an f64 is kept as written (no float parsing in the wasm):
+                // no field of a pack or policy takes a fractional number, so reading it fails there.
+                (Ok(_), Err(e)) if e.to_string().starts_with("number out of range") => {}
+                (Ok(_), Err(e)) => prop_assert!(false, "we accept what serde_json rejects ({e}): {text:?}"),
+                (Err(e), Ok(_)) => prop_assert!(false, "we reject ({}) what serde_json accepts: {text:?}", e.message),
+            }
+        }
+    }
+
+    #[test]
+    fn rejects_what_json_does_not_allow() {
+        for bad in [
+            "",
+            "[1,]",
+            "{\"a\":1,}",
+            "01",
+            "-",
+            "1.",
+            ".5",
+            "1e",
+            "[1 2]",
+            "{\"a\" 1}",
+            "{1:2}",
+            "\"\\x\"",
+            "\"a",
+            "tru",
+            "nul",
+            "[\"\\ud800\"]",
+            "\"\u{1}\"",
+        ] {
+            assert!(parse_json(bad).is_err(), "{bad:?}");
+            assert!(serde_json::from_str::<Json>(bad).is_err(), "serde_json accepts {bad:?}");
+        }
+        let deep = "[".repeat(MAX_DEPTH + 1) + &"]".repeat(MAX_DEPTH + 1);
+        assert!(parse_json(&deep).is_err());
+    }
+}
