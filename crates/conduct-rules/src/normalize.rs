@@ -269,7 +269,9 @@ impl Folds {
 /// collapses it into that character when it directly follows it (a run of one repeated letter,
 /// never across a separator) and returns true. Otherwise notes a doubled letter spelt out
 /// (`a s s`: a one-letter word before) in `spaced_double`.
-#[inline(always)]
+// Forced inline natively (a few % of a check); the wasm, built for size, decides itself.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+#[cfg_attr(target_arch = "wasm32", inline)]
 fn collapse(cchars: &mut [CChar], units: &[Unit], idx: u32, spaced_double: &mut bool) -> bool {
     let Some(last) = cchars.last_mut() else { return false };
     if last.last + 1 == idx {
@@ -399,7 +401,9 @@ impl Normalized {
     }
 
     /// Appends unit `idx`, not a separator, to the compact stream as `fold`.
-    #[inline(always)]
+    // Forced inline natively (a few % of a check); the wasm, built for size, decides itself.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    #[cfg_attr(target_arch = "wasm32", inline)]
     fn push_compact(&mut self, idx: usize, fold: char) {
         let idx = idx as u32;
         // (An ASCII character ends the stream exactly when its last byte is that character.)

@@ -55,7 +55,9 @@ static LAST_BYTE: [u8; 256] = {
 
 /// Does the character that ends with byte `j` of `s` end a sentence (or, with `clause`, a
 /// clause)? `ends_sentence` / `ends_clause`, for a byte scan.
-#[inline(always)]
+// Forced inline natively (a few % of a check); the wasm, built for size, decides itself.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+#[cfg_attr(target_arch = "wasm32", inline)]
 fn ends_at(s: &str, j: usize, clause: bool) -> bool {
     let kind = LAST_BYTE[s.as_bytes()[j] as usize];
     if kind == 0 {
