@@ -300,7 +300,8 @@ pub(crate) fn parse_toml(source: &str) -> Result<Node<'_>, ParseError> {
                     Some(rest) => (-1, rest.to_string()),
                     None => (1, digits.trim_start_matches('+').to_string()),
                 };
-                let digits = if n.radix() == 10 { &digits[..] } else { &digits[2..] };
+                // After the `0x` / `0o` / `0b` prefix (the parser may hand over a prefix without digits).
+                let digits = if n.radix() == 10 { &digits[..] } else { digits.get(2..).unwrap_or_default() };
                 match i64::from_str_radix(digits, n.radix()) {
                     Ok(v) => Value::Integer(sign * v),
                     Err(_) => Value::Other("integer", Cow::Owned(n.as_str().to_string())),

@@ -134,3 +134,15 @@ fn a_pack_name_given_twice_is_a_located_error() {
     assert_eq!((e.kind(), e.file(), e.key()), (&ErrorKind::InvalidValue, "again.toml", Some("pack.name")), "{e}");
     assert!(e.to_string().contains("duplicate pack name"), "{e}");
 }
+
+/// Integers the TOML parser hands over in odd shapes (a radix prefix without digits, found by
+/// `cargo fuzz`; out of range; signed hex) are located errors, never a panic.
+#[test]
+fn odd_toml_integers_are_located_errors() {
+    for value in ["0b", "0x", "0o", "0x_", "-0x1", "+0b1", "9223372036854775808", "0xFFFFFFFFFFFFFFFFF"] {
+        let policy = format!("v= {value}\n");
+        let e = policy_error(&policy);
+        assert_eq!(e.line(), 1, "{value}: {e}");
+        assert!(!e.to_string().is_empty());
+    }
+}
