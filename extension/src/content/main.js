@@ -184,10 +184,11 @@ class Field {
     if (next === null) return;
     if (!this.driver.active || !this.visible || this.inflight || this.timer) return;
     if (this.lastStart + Math.min(THROTTLE_MS, THROTTLE_COST * this.cost) > now()) return;
-    if (this.driver.cache.get(`${this.driver.gen}|${quickHash(next)}`)) return;   // the input event draws it at once
+    const hash = quickHash(next);
+    if (this.driver.cache.get(`${this.driver.gen}|${hash}`)) return;   // the input event draws it at once
     mark('conduct:predicted');
     this.expected = next;
-    this.run(next);
+    this.run(next, hash);
   }
 
   /** Keeps textarea/input underlines on their words while a new check is pending. */
@@ -223,8 +224,11 @@ class Field {
     else this.timer = setTimeout(() => { this.timer = null; this.schedule(); }, wait);
   }
 
-  /** Checks the field's text (or `expected`, the text an edit about to happen gives) and draws the result. */
-  async run(expected = null) {
+  /**
+   * Checks the field's text (or `expected`, the text an edit about to happen gives, with its
+   * `quickHash` when known) and draws the result. The text is hashed once per check (10 KB: tens of µs).
+   */
+  async run(expected = null, expectedHash = null) {
     this.lastStart = now();
     this.dirty = false;
     const version = this.version;
@@ -233,7 +237,8 @@ class Field {
     this.pendingInputs = [];
     mark('conduct:check');
     const driver = this.driver;
-    const cacheKey = `${driver.gen}|${quickHash(text)}`;
+    const hash = expectedHash ?? quickHash(text);
+    const cacheKey = `${driver.gen}|${hash}`;
     let diags = driver.cache.get(cacheKey);
     if (!diags) {
       const id = ++requestSeq;
@@ -257,7 +262,7 @@ class Field {
       if (!res.active) { driver.setActive(false, res.gen); return; }
       if (res.gen !== driver.gen) driver.setGen(res.gen);
       diags = res.diagnostics;
-      driver.cache.set(`${res.gen}|${quickHash(text)}`, diags);
+      driver.cache.set(`${res.gen}|${hash}`, diags);
     }
     this.lastRun = { text, gen: driver.gen };
     // The text may have changed while the check ran: keep the findings outside the edited part
