@@ -4,50 +4,54 @@
 //! text, so clean text pays nothing. Works on `norm`, where full-width punctuation is already
 //! folded to ASCII (`，` → `,`, `！` → `!`).
 
+/// The characters that end a sentence; `.` too, when followed by whitespace or the end.
+const SENTENCE_MARKS: [char; 9] = ['。', '!', '?', ';', '\n', '\r', '…', '\u{2029}', '\u{2028}'];
+/// The characters that end a clause, besides the sentence ends.
+const CLAUSE_MARKS: [char; 5] = [',', '、', ':', '﹐', '﹑'];
+
 /// Does `c` end a sentence? `.` only counts when followed by whitespace or the end.
 fn ends_sentence(s: &str, i: usize, c: char) -> bool {
     match c {
-        '。' | '!' | '?' | ';' | '\n' | '\r' | '…' | '\u{2029}' | '\u{2028}' => true,
         '.' => {
             let next = s[i + 1..].chars().next();
             next.is_none_or(char::is_whitespace)
         }
-        _ => false,
+        _ => SENTENCE_MARKS.contains(&c),
     }
 }
 
 /// Does `c` end a clause (a sentence end, or a comma-like mark)?
 fn ends_clause(s: &str, i: usize, c: char) -> bool {
-    matches!(c, ',' | '、' | ':' | '﹐' | '﹑') || ends_sentence(s, i, c)
+    CLAUSE_MARKS.contains(&c) || ends_sentence(s, i, c)
 }
 
-/// What a byte can be the last byte of, for [`bounds`]'s scans: a mark alone (`SENTENCE`,
-/// `CLAUSE`), a `.` (a sentence end before whitespace), or the last byte of a three-byte mark
-/// (`WIDE`: compared with the whole character). Other bytes are passed over in one table lookup.
+/// What a byte can be the last byte of, for [`bounds`]'s scans, from the mark lists above: an
+/// ASCII mark (`SENTENCE`, `CLAUSE`), a `.` (a sentence end before whitespace), or the last byte
+/// of a three-byte mark (`WIDE`: compared with the whole character). Other bytes are passed over
+/// in one table lookup.
 const SENTENCE: u8 = 1;
 const CLAUSE: u8 = 2;
 const DOT: u8 = 4;
 const WIDE: u8 = 8;
 static LAST_BYTE: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut i = 0;
-    while i < 256 {
-        let b = i as u8;
-        t[i] = match b {
-            b'!' | b'?' | b';' | b'\n' | b'\r' => SENTENCE,
-            b',' | b':' => CLAUSE,
-            b'.' => DOT,
-            _ => 0,
-        };
-        i += 1;
-    }
-    // The last bytes of the three-byte marks of `ends_sentence` and `ends_clause`.
-    let wide = ['。', '…', '\u{2028}', '\u{2029}', '、', '﹐', '﹑'];
-    let mut k = 0;
-    while k < wide.len() {
+    const fn mark(t: &mut [u8; 256], c: char, kind: u8) {
         let mut buf = [0u8; 4];
-        let _ = wide[k].encode_utf8(&mut buf);
-        t[buf[2] as usize] |= WIDE;
+        match c.encode_utf8(&mut buf).len() {
+            1 => t[buf[0] as usize] |= kind,
+            3 => t[buf[2] as usize] |= WIDE,
+            _ => panic!("a mark is ASCII or three bytes long"),
+        }
+    }
+    let mut t = [0u8; 256];
+    t[b'.' as usize] = DOT;
+    let mut k = 0;
+    while k < SENTENCE_MARKS.len() {
+        mark(&mut t, SENTENCE_MARKS[k], SENTENCE);
+        k += 1;
+    }
+    let mut k = 0;
+    while k < CLAUSE_MARKS.len() {
+        mark(&mut t, CLAUSE_MARKS[k], CLAUSE);
         k += 1;
     }
     t
