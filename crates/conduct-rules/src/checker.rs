@@ -128,7 +128,7 @@ impl CheckerBuilder {
         let mut by_id: HashMap<Arc<str>, usize> = HashMap::new();
         let mut term_lists: Vec<TermList> = Vec::new();
         let mut sources: Vec<(Cow<'static, str>, Cow<'static, str>)> = Vec::new();
-        let mut regexes = RegexPool::default();
+        let mut regexes = RegexPool::with_shared(folds.patterns.clone());
         // Built-in regexes compile lazily (the test suite compiles them all); others right now.
         let builtin =
             BUILTIN_PACKS.iter().filter(|_| self.builtin).map(|&(f, s)| (Cow::Borrowed(f), Cow::Borrowed(s), false));
@@ -355,6 +355,7 @@ fn parse_folds() -> Result<Folds, Error> {
     let file: FoldsFile = parse_located(FOLDS, "packs/folds.toml")?;
     let mut folds = Folds::default();
     folds.contrasts = file.contrasts.iter().map(|c| normalize_plain(c)).filter(|c| !c.is_empty()).collect();
+    folds.patterns = file.patterns;
     for (canonical, variants) in &file.homophones {
         let canon: Vec<char> = normalize_plain(canonical).chars().collect();
         let [canon] = canon[..] else {

@@ -155,6 +155,8 @@ pub enum SpanScope {
 pub(crate) struct FoldsFile {
     pub contrasts: Vec<String>,
     pub homophones: BTreeMap<String, String>,
+    /// Regexes several rules share, by name; a rule's regex list names one as `(?&name)`.
+    pub patterns: BTreeMap<String, String>,
 }
 
 /// An organisation policy (see `docs/policy.md`).
@@ -312,7 +314,7 @@ read_struct!(RuleSpec {
     flag: or_default,
     allow: or_default,
 });
-read_struct!(FoldsFile { contrasts: or_default, homophones: or_default });
+read_struct!(FoldsFile { contrasts: or_default, homophones: or_default, patterns: or_default });
 read_struct!(Policy {
     version: req,
     categories: or_default,

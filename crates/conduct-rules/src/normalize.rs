@@ -48,6 +48,8 @@ pub(crate) struct Folds {
     pub homophones: BTreeMap<char, char>,
     /// Contrast conjunctions in normalised form (`segment::contrast_ends`).
     pub contrasts: Vec<String>,
+    /// Shared regexes by name (`[patterns]`), handed to the checker's regex pool.
+    pub patterns: BTreeMap<String, String>,
     /// For `U+4E00 + i`: (simplified, homophone-folded simplified). Empty until [`Folds::finish`].
     cjk: Vec<(char, char)>,
 }

@@ -4,7 +4,7 @@
 //! policy or an extra pack are compiled when the checker is built, so their errors are reported
 //! there, located.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, OnceLock};
 
 use regex_automata::hybrid::dfa;
@@ -59,6 +59,9 @@ pub(crate) struct RegexPool {
     items: Vec<Lazy>,
     by_source: HashMap<String, RegexId>,
     compiler: Compiler,
+    /// Shared patterns by name (`packs/folds.toml` `[patterns]`), which a regex list entry
+    /// `(?&name)` stands for.
+    shared: BTreeMap<String, String>,
 }
 
 /// One NFA compiler for all the regexes of a pool: it keeps its allocations (the UTF-8 suffix
@@ -161,7 +164,19 @@ fn located(e: &CompileError, src: &str, file: &str, source: &str, key: &str) -> 
 /// How many bytes `find` follows from a candidate start before it runs an anchored search.
 const PROBE_BYTES: usize = 3;
 
+/// The name in a shared-pattern reference `(?&name)` (not valid regex syntax, so never a regex).
+fn shared_name(src: &str) -> Option<&str> {
+    let name = src.strip_prefix("(?&")?.strip_suffix(')')?;
+    let valid = !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    valid.then_some(name)
+}
+
 impl RegexPool {
+    /// A pool whose regex lists may name the `shared` patterns as `(?&name)`.
+    pub(crate) fn with_shared(shared: BTreeMap<String, String>) -> RegexPool {
+        RegexPool { shared, ..RegexPool::default() }
+    }
+
     /// Adds `src` (from `key` of `file`); compiles it now when `eager`, reporting a located error.
     pub(crate) fn add(
         &mut self,
@@ -171,6 +186,20 @@ impl RegexPool {
         source: &str,
         key: &str,
     ) -> Result<RegexId, Error> {
+        let resolved;
+        let src = match shared_name(src) {
+            None => src,
+            Some(name) => match self.shared.get(name) {
+                Some(pattern) => {
+                    resolved = pattern.clone();
+                    resolved.as_str()
+                }
+                None => {
+                    let msg = format!("unknown shared pattern `{src}` (the names are in packs/folds.toml [patterns])");
+                    return Err(Error::new(ErrorKind::InvalidRegex, file, msg).with_key(key).near(source, src));
+                }
+            },
+        };
         let id = match self.by_source.get(src) {
             Some(&id) => id,
             None => {
@@ -260,6 +289,24 @@ mod tests {
 
     fn add(pool: &mut RegexPool, src: &str) -> RegexId {
         pool.add(src, false, "f", "", "k").unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn shared_patterns_are_named_and_unknown_names_located() {
+        let shared = BTreeMap::from([("quoted".to_string(), r"said\b".to_string())]);
+        let mut pool = RegexPool::with_shared(shared);
+        let by_name = add(&mut pool, "(?&quoted)");
+        assert_eq!(by_name, add(&mut pool, r"said\b"), "one regex for the name and its pattern");
+        assert!(pool.is_match(by_name, "you said it"));
+        assert!(!pool.is_match(by_name, "saidx"));
+        let source = "unless = ['(?&nope)']";
+        let e = pool.add("(?&nope)", true, "p.toml", source, "rule[0].unless[0]").expect_err("unknown name");
+        assert_eq!(e.kind(), &ErrorKind::InvalidRegex);
+        assert_eq!((e.line(), e.key()), (1, Some("rule[0].unless[0]")));
+        assert!(e.message().contains("unknown shared pattern `(?&nope)`"), "{}", e.message());
+        // Not a name: an ordinary (here invalid) regex.
+        assert!(pool.add("(?&Bad Name)", true, "p.toml", "", "k").is_err());
+        assert!(shared_name("(?&a-1)").is_some() && shared_name("(?&)").is_none() && shared_name("x(?&a)").is_none());
     }
 
     #[test]
