@@ -27,6 +27,9 @@ pub(crate) type RegexId = u32;
 struct Engine {
     dfa: dfa::DFA,
     caches: Pool<dfa::Cache, Box<dyn Fn() -> dfa::Cache + Send + Sync>>,
+    /// The longest match in bytes, when the regex has one: a match ending at `e` starts at
+    /// `e - max_len` or later.
+    max_len: Option<usize>,
 }
 
 /// Why a regex does not compile.
@@ -84,6 +87,7 @@ impl Compiler {
     fn build(&self, pattern: &str) -> Result<Engine, CompileError> {
         // Parsed here (as the compiler would, with the default syntax) for a typed syntax error.
         let hir = regex_syntax::ParserBuilder::new().build().parse(pattern).map_err(|e| syntax_error(&e))?;
+        let max_len = hir.properties().maximum_len();
         // A panic while compiling cannot leave the compiler half-configured: it is reset per build.
         let nfa = match self.0.lock() {
             Ok(compiler) => compiler.build_from_hir(&hir),
@@ -108,7 +112,7 @@ impl Compiler {
                 }
             })?;
         let for_cache = dfa.clone();
-        Ok(Engine { dfa, caches: Pool::new(Box::new(move || for_cache.create_cache())) })
+        Ok(Engine { dfa, caches: Pool::new(Box::new(move || for_cache.create_cache())), max_len })
     }
 }
 
@@ -241,7 +245,9 @@ impl RegexPool {
         let mut cache = e.caches.get();
         let end = e.dfa.try_search_fwd(&mut cache, &Input::new(haystack)).ok()??.offset();
         let bytes = haystack.as_bytes();
-        (0..=end).filter(|&s| haystack.is_char_boundary(s)).find_map(|s| {
+        // A regex with a longest match cannot start a match further back than that.
+        let from = e.max_len.map_or(0, |m| end.saturating_sub(m));
+        (from..=end).filter(|&s| haystack.is_char_boundary(s)).find_map(|s| {
             if s < bytes.len() {
                 let start =
                     start::Config::new().anchored(Anchored::Yes).look_behind(s.checked_sub(1).map(|p| bytes[p]));
