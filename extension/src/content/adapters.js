@@ -119,6 +119,18 @@ export class EditableAdapter {
           segs.push({ node: n, start: length, end: length + v.length });
           push(v);
         }
+      } else if (n !== root && (n.contentEditable === 'false' || isGap(n))) {
+        // Something that is not the editor's text stands here: a non-editable island (a
+        // placeholder, a mention chip, a widget, a decorator) or an empty block that takes room
+        // (lines a virtualising editor left out of the DOM). One object character in its place:
+        // words do not join across it, its contents are never checked or underlined, and a
+        // block keeps its line breaks around it.
+        const block = BLOCK_TAGS.has(n.tagName);
+        if (block) newline();
+        push(OBJECT);
+        if (block) newline();
+        n = skipChildren(walker);
+        continue;
       } else if (n.tagName === 'BR') {
         push('\n');
       } else if (BLOCK_TAGS.has(n.tagName)) {
@@ -178,8 +190,16 @@ export class EditableAdapter {
     return r;
   }
 
-  /** Select the range, then execCommand('insertText') in the editor's document: the editor sees
-   * beforeinput/input exactly as for typing or a spell-check replacement. */
+  /**
+   * Replaces [start, end) the way the browser's spell checker does. First a cancelable
+   * `beforeinput` (insertReplacementText, with the text as data and as text/plain, the range as
+   * its target range): editors that keep a model (Lexical, Slate, CKEditor 5, Quill…) apply it to
+   * their model, record it as an undo step and cancel the event; a script's execCommand would fire
+   * no beforeinput, so they would see a DOM they did not write and render their model back over
+   * it. When nobody cancels it, execCommand('insertText') in the editor's document makes the
+   * browser edit the DOM, with the input event and native undo an editor that reads the DOM
+   * (ProseMirror, a plain contenteditable) expects.
+   */
   async replace(start, end, s) {
     const root = this.root_, doc = root.ownerDocument, win = doc.defaultView;
     const before = this.text();
@@ -190,10 +210,21 @@ export class EditableAdapter {
     const sel = (root.getRootNode().getSelection?.() ?? null) || win.getSelection();
     sel.removeAllRanges();
     sel.addRange(range);
+    const ev = replacementEvent(win, range, s);
+    root.dispatchEvent(ev);   // where the browser fires it: at the editing host
+    if (ev.defaultPrevented) {
+      // The editor took it: its DOM follows its model, now or after a render (a few frames for React).
+      for (let i = 0; i < 30; i++) {
+        await nextFrame(win);
+        this.invalidate();
+        if (this.text() === expected) return true;
+      }
+      return false;
+    }
     if (s === '') doc.execCommand('delete', false);
     else doc.execCommand('insertText', false, s);
     // Editors apply DOM changes synchronously or in a microtask; give them one frame.
-    await new Promise((r) => win.requestAnimationFrame(() => r()));
+    await nextFrame(win);
     this.invalidate();
     if (this.text() === expected) {
       // Tell the editor what this edit was: a replacement, as from the browser's spell checker.
@@ -202,19 +233,38 @@ export class EditableAdapter {
       root.dispatchEvent(new win.InputEvent('input', { bubbles: true, composed: true, inputType: 'insertReplacementText', data: s }));
       return true;
     }
-    return verifyOrFallback(this, expected, async () => {
-      const r2 = this.range(start, end);
-      if (!r2) return;
-      const ev = new win.InputEvent('beforeinput', {
-        bubbles: true, cancelable: true, composed: true, inputType: 'insertReplacementText', data: s,
-        targetRanges: [new win.StaticRange({ startContainer: r2.startContainer, startOffset: r2.startOffset,
-          endContainer: r2.endContainer, endOffset: r2.endOffset })],
-      });
-      root.dispatchEvent(ev);
-      await new Promise((r) => win.requestAnimationFrame(() => r()));
-      this.invalidate();
-    });
+    return false;
   }
+}
+
+/** The cancelable `beforeinput` of a replacement of `range` by `s`: data, text/plain and the target range. */
+function replacementEvent(win, range, s) {
+  let dataTransfer = null;
+  try { dataTransfer = new win.DataTransfer(); dataTransfer.setData('text/plain', s); } catch { /* old browser */ }
+  return new win.InputEvent('beforeinput', {
+    bubbles: true, cancelable: true, composed: true, inputType: 'insertReplacementText', data: s, dataTransfer,
+    targetRanges: [new win.StaticRange({ startContainer: range.startContainer, startOffset: range.startOffset,
+      endContainer: range.endContainer, endOffset: range.endOffset })],
+  });
+}
+
+const nextFrame = (win) => new Promise((r) => win.requestAnimationFrame(() => r()));
+
+/** Stands for what is not the editor's text (see build()); U+FFFC OBJECT REPLACEMENT CHARACTER. */
+const OBJECT = '\ufffc';
+
+/** The next node after `walker`'s current one, outside its subtree. */
+function skipChildren(walker) {
+  for (;;) {
+    const next = walker.nextSibling();
+    if (next) return next;
+    if (!walker.parentNode()) return null;
+  }
+}
+
+/** An empty block that takes room: content left out of the DOM (e.g. a virtualised editor's gap). */
+function isGap(el) {
+  return !el.firstChild && BLOCK_TAGS.has(el.tagName) && el.tagName !== 'HR' && el.offsetHeight > 0;
 }
 
 function isCollapsibleWhitespace(v) { return /^[ \t\r\n]*\n[ \t\r\n]*$/.test(v); }

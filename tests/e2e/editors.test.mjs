@@ -1,0 +1,261 @@
+// Rich editors real compose boxes are built on (Lexical, Slate, CKEditor 5, CodeMirror 6, Draft.js),
+// bundled from pinned npm packages. For each: the finding is underlined exactly (the highlight's
+// client rects are those of a Range over the flagged characters, computed here independently of
+// the extension), the underline follows edits before it and scrolling of the field, "apply"
+// changes the editor's own model and Ctrl+Z undoes it there, and the extension put no node into
+// the editor. CodeMirror's virtualised documents: only text in the DOM is checked, and nothing is
+// underlined across the lines it left out.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { waitForUnderlines, openPopover, popover, screenshot, sameTexts } from './lib/harness.mjs';
+import { norm } from './lib/pages.mjs';
+import { afterTyping } from './lib/flow.mjs';
+import { extensionSuite } from './lib/suite.mjs';
+import { pickSentences } from './lib/sentences.mjs';
+
+const suite = extensionSuite({ editors: true });
+
+const EDITORS = [
+  // `root`: the editing host; `scroller`: the element that scrolls the field; `undoGroupMs`: the
+  // editor's history merges edits closer than this into one undo step.
+  { name: 'lexical', url: 'lexical.html', root: '#editor', scroller: '#editor', undoGroupMs: 350 },
+  { name: 'slate', url: 'slate.html', root: '#editor', scroller: '#editor', undoGroupMs: 0 },
+  { name: 'ckeditor5', url: 'ckeditor.html', root: '.ck-editor__editable', scroller: '.ck-editor__editable', undoGroupMs: 0 },
+  { name: 'codemirror6', url: 'codemirror.html', root: '.cm-content', scroller: '.cm-scroller', undoGroupMs: 600 },
+  { name: 'draft', url: 'draft.html', root: '.public-DraftEditor-content', scroller: '.DraftEditor-root', undoGroupMs: 0 },
+];
+
+const modelText = (page) => page.evaluate(() => window.getModelText());
+const flagged = (text) => suite.checker.check(text, 'auto');
+const wantTexts = (text) => flagged(text).map((d) => norm(d.text));
+const PAGE_HELPERS = () => {
+  /** Rects of the highlight ranges whose text is `text` (what the extension draws). */
+  window.__drawnRects = (text) => {
+    const out = [];
+    for (const sev of ['error', 'warning', 'info']) {
+      const h = CSS.highlights.get(`conduct-${sev}`);
+      if (h) for (const r of h) if (r.toString().replace(/\u00a0/g, ' ') === text) out.push(...[...r.getClientRects()].filter((x) => x.width > 0).map((x) => x.toJSON()));
+    }
+    return out;
+  };
+  /** Rects of `text` in `root`, found over its text nodes (the reference). */
+  window.__expectedRects = (rootSel, text) => {
+    const root = document.querySelector(rootSel);
+    const nodes = [];
+    let all = '';
+    const w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = w.nextNode(); n; n = w.nextNode()) { nodes.push({ n, at: all.length }); all += n.data; }
+    const i = all.indexOf(text);
+    if (i < 0 || all.indexOf(text, i + 1) >= 0) return null;
+    const at = (o, end) => {
+      const k = nodes.findLastIndex((x) => (end ? x.at < o : x.at <= o));
+      return [nodes[k].n, o - nodes[k].at];
+    };
+    const r = document.createRange();
+    r.setStart(...at(i, false));
+    r.setEnd(...at(i + text.length, true));
+    return [...r.getClientRects()].filter((x) => x.width > 0).map((x) => x.toJSON());
+  };
+  /** Records elements added inside the editor that look like the extension's. */
+  window.__watchForeign = (rootSel) => {
+    const root = document.querySelector(rootSel);
+    window.__foreign = [];
+    const ours = (el) => /conduct/i.test(el.localName) || [...el.attributes].some((a) => /conduct/i.test(a.name) || /conduct/i.test(a.value));
+    new MutationObserver((recs) => {
+      for (const r of recs) for (const n of r.addedNodes) {
+        if (n.nodeType !== 1) continue;
+        for (const el of [n, ...n.querySelectorAll('*')]) if (ours(el)) window.__foreign.push(el.outerHTML.slice(0, 120));
+      }
+    }).observe(root, { childList: true, subtree: true });
+    window.__foreignNow = () => [...window.__foreign,
+      ...[...root.querySelectorAll('*')].filter(ours).map((el) => el.outerHTML.slice(0, 120))];
+  };
+};
+
+/** Waits until every flagged text is drawn over exactly its characters (a pixel of tolerance). */
+async function assertExactRects(page, p, texts, what) {
+  let last;
+  const t0 = Date.now();
+  for (;;) {
+    last = [];
+    let ok = true;
+    for (const text of texts) {
+      const [got, want] = await page.evaluate(([sel, t]) => [window.__drawnRects(t), window.__expectedRects(sel, t)], [p.root, text]);
+      last.push({ text, got, want });
+      if (!want || !want.length || got.length !== want.length) { ok = false; continue; }
+      for (let i = 0; i < want.length; i++) {
+        for (const k of ['left', 'top', 'right', 'bottom']) if (Math.abs(got[i][k] - want[i][k]) > 1) ok = false;
+      }
+    }
+    if (ok) return last;
+    if (Date.now() - t0 > 5000) assert.fail(`${p.name}: ${what}: underline rects differ from the text's: ${JSON.stringify(last)}`);
+    await page.waitForTimeout(25);
+  }
+}
+
+async function waitFor(pred, current, what, timeout = 5000) {
+  const t0 = Date.now();
+  while (!(await pred())) {
+    if (Date.now() - t0 > timeout) assert.fail(`${what}: timed out; now ${JSON.stringify(await current())}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+for (const p of EDITORS) {
+  test(`${p.name}: exact underline that follows edits and scrolling, apply and undo in the model, no node in the editor`, async () => {
+    const { env } = suite;
+    const { apply: SENTENCE } = pickSentences(suite.checker);
+    const page = await env.ctx.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e));
+    try {
+      await page.goto(env.url(p.url));
+      await page.waitForFunction(() => window.editorReady === true, null, { timeout: 20000 });
+      await page.evaluate(PAGE_HELPERS);
+      await page.evaluate((sel) => window.__watchForeign(sel), p.root);
+      await page.click(p.root);
+
+      // 1. Typed: underlined exactly.
+      const want = wantTexts(SENTENCE);
+      assert.ok(want.length, `the engine flags "${SENTENCE}"`);
+      await afterTyping(page, () => page.keyboard.type(SENTENCE));
+      await waitForUnderlines(page, (u) => sameTexts(u, want, norm));
+      const first = await assertExactRects(page, p, want, 'after typing');
+
+      // 2. Text typed before the finding (a new first line, then more lines) moves it; so does
+      // scrolling the field.
+      await page.keyboard.press('Control+Home');
+      await afterTyping(page, () => page.keyboard.type('Hello. '));
+      // Shift+Enter: soft line breaks (<br> in Lexical and CKEditor, "\n" in Slate's text nodes);
+      // plain Enter is the last test's.
+      await afterTyping(page, async () => { for (let i = 0; i < 12; i++) await page.keyboard.press('Shift+Enter'); });
+      const model = await modelText(page);
+      const want2 = wantTexts(model);
+      assert.deepEqual(want2.sort(), [...want].sort(), `${p.name}: the engine's findings in the edited text`);
+      await waitForUnderlines(page, (u) => sameTexts(u, want2, norm));
+      const moved = await assertExactRects(page, p, want2, 'after edits before the finding');
+      assert.ok(moved[0].got[0].top > first[0].got[0].top + 20, `${p.name}: the finding moved down`);
+      // Scrolled to the bottom, then to the top: the finding goes down by as much.
+      const scrollTo = (y) => page.evaluate(([sel, to]) => {
+        const s = document.querySelector(sel);
+        const before = s.scrollTop;
+        s.scrollTop = to;
+        window.__scrollInfo = { before, to, after: s.scrollTop, sh: s.scrollHeight, ch: s.clientHeight, cls: s.className };
+        return s.scrollTop - before;
+      }, [p.scroller, y]);
+      await scrollTo(1e6);
+      const bottom = await assertExactRects(page, p, want2, 'scrolled to the bottom');
+      const up = await scrollTo(0);
+      assert.ok(up < -20, `${p.name}: the field scrolls (by ${up}px) ${JSON.stringify(await page.evaluate(() => window.__scrollInfo))}`);
+      const after = await assertExactRects(page, p, want2, 'after scrolling the field');
+      assert.ok(Math.abs(after[0].got[0].top - (bottom[0].got[0].top - up)) <= 1, `${p.name}: the underline moved with the scroll`);
+      await scrollTo(1e6);
+      await assertExactRects(page, p, want2, 'after scrolling the field back');
+
+      // 3. Apply the popover's first suggestion: the editor's model changes; Ctrl+Z restores it.
+      const d = flagged(model).find((x) => x.suggestions.length);
+      assert.ok(d, 'a finding with a suggestion');
+      if (p.undoGroupMs) await page.waitForTimeout(p.undoGroupMs);
+      const pop = await openPopover(page, d.text);
+      assert.equal(await pop.getAttribute('data-rule'), d.rule);
+      await screenshot(page, `popover-editor-${p.name}`);
+      await pop.locator('button[data-action="apply"]').first().click();
+      const applied = model.slice(0, d.start) + d.suggestions[0] + model.slice(d.end);
+      await waitFor(async () => (await modelText(page)) === applied, () => modelText(page), `${p.name}: model after apply`);
+      await popover(page).waitFor({ state: 'hidden', timeout: 5000 });
+      await page.keyboard.press('Control+z');
+      await waitFor(async () => (await modelText(page)) === model, () => modelText(page), `${p.name}: model after Ctrl+Z`);
+      await waitForUnderlines(page, (u) => sameTexts(u, want2, norm));
+      await assertExactRects(page, p, want2, 'after undo');
+
+      // 4. Nothing of the extension's inside the editor.
+      assert.deepEqual(await page.evaluate(() => window.__foreignNow()), [], `${p.name}: extension nodes inside the editor`);
+      assert.deepEqual(errors.map(String), [], `${p.name}: page errors`);
+    } finally {
+      await page.close();
+    }
+  });
+}
+
+test('codemirror6: a virtualised document is checked as far as it is in the DOM, never across the lines left out', async () => {
+  const { env } = suite;
+  const { apply: SENTENCE } = pickSentences(suite.checker);
+  // Every line ends with the first half of a term whose second half starts the last line: in the
+  // document no two neighbouring lines make the term, but the lines near the top and the last
+  // line (where the caret is put) are in the DOM with the rest left out between them.
+  const N = 3000, AT = 2000;
+  const half = ['傻', '逼'];
+  assert.deepEqual(flagged(`你们这些${half[0]}\n${half[1]}`).length, 1, 'the halves make a finding across a line break');
+  const params = new URLSearchParams({ lines: String(N), fill: `Line {i}: thanks for your patience ${half[0]}` });
+  params.set(`l${N - 1}`, 'Thanks.');
+  params.set(`l${N}`, `${half[1]} last line`);
+  params.set(`l${AT}`, SENTENCE);
+  const page = await env.ctx.newPage();
+  try {
+    await page.goto(env.url(`codemirror.html?${params}`));
+    await page.waitForFunction(() => window.editorReady === true, null, { timeout: 20000 });
+    await page.evaluate(PAGE_HELPERS);
+    const model = await modelText(page);
+    assert.deepEqual(flagged(model).map((d) => d.text), [SENTENCE.slice(flagged(SENTENCE)[0].start, flagged(SENTENCE)[0].end)], 'the document has one finding');
+    // The caret on the last line: CodeMirror keeps that line in the DOM too.
+    await page.evaluate(() => { const v = window.cmView; v.focus(); v.dispatch({ selection: { anchor: v.state.doc.length } }); v.scrollDOM.scrollTop = 0; });
+    const inDom = await page.evaluate(() => document.querySelectorAll('.cm-line').length);
+    assert.ok(inDom < N / 4, `virtualised: ${inDom} of ${N} lines in the DOM`);
+    // Every underline is a finding of the document at the same place (CodeMirror maps DOM → model).
+    const drawnAt = () => page.evaluate(() => {
+      const out = [];
+      for (const sev of ['error', 'warning', 'info']) {
+        const h = CSS.highlights.get(`conduct-${sev}`);
+        if (h) for (const r of h) out.push({ text: r.toString(), at: window.cmView.posAtDOM(r.startContainer, r.startOffset) });
+      }
+      return out;
+    });
+    const checked = () => page.evaluate(() => performance.getEntriesByName('conduct:rendered').length);
+    await page.waitForFunction(() => performance.getEntriesByName('conduct:rendered').length > 0, null, { timeout: 10000 });
+    const u16 = flagged(model).map((d) => ({ text: d.text, at: d.start }));
+    const assertOnlyDocumentFindings = async (what) => {
+      for (const u of await drawnAt()) {
+        assert.ok(u16.some((d) => d.text === u.text && d.at === u.at), `${what}: underline "${u.text}" at ${u.at} is no finding of the document`);
+      }
+    };
+    await page.waitForTimeout(300);
+    assert.ok(await checked() > 0);
+    await assertOnlyDocumentFindings('top of the document');
+    // Scrolled to the finding: its line enters the DOM, is checked and underlined exactly.
+    await page.evaluate((line) => {
+      const v = window.cmView;
+      v.dispatch({ effects: window.EditorView.scrollIntoView(v.state.doc.line(line).from, { y: 'center' }) });
+    }, AT);
+    const want = wantTexts(SENTENCE);
+    await waitForUnderlines(page, (u) => sameTexts(u, want, norm), { timeout: 10000 });
+    await assertExactRects(page, { name: 'codemirror6', root: '.cm-content' }, want, 'after scrolling to the finding');
+    await assertOnlyDocumentFindings('at the finding');
+  } finally {
+    await page.close();
+  }
+});
+
+test('non-editable islands (mention chips, placeholders, widgets) are neither checked nor joined across', async () => {
+  const { env } = suite;
+  const page = await env.ctx.newPage();
+  try {
+    await page.goto(env.url('islands.html'));
+    await page.evaluate(PAGE_HELPERS);
+    const editable = 'I guarantee it will be live on Monday';
+    const want = wantTexts(editable);
+    assert.ok(want.length && flagged('你们这些傻逼').length, 'the engine flags both texts');
+    // The chip's own text is flagged by the engine, and the words around the second chip make a
+    // term when the chip is left out: neither may be underlined.
+    assert.ok(flagged('你们这些傻逼 thanks').length);
+    await page.click('#field p:last-child');
+    await page.keyboard.press('End');
+    await afterTyping(page, () => page.keyboard.type('.'));
+    const wantDot = wantTexts(`${editable}.`);
+    await waitForUnderlines(page, (u) => sameTexts(u, wantDot, norm));
+    await page.waitForTimeout(200);
+    await waitForUnderlines(page, (u) => sameTexts(u, wantDot, norm));
+    await assertExactRects(page, { name: 'islands', root: '#field' }, wantDot, 'after the islands');
+  } finally {
+    await page.close();
+  }
+});
