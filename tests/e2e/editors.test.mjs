@@ -259,3 +259,28 @@ test('non-editable islands (mention chips, placeholders, widgets) are neither ch
     await page.close();
   }
 });
+
+for (const p of EDITORS) {
+  test(`${p.name}: a plain Enter the editor turns into a new line itself is not taken for a send`, async () => {
+    const { env } = suite;
+    const { apply: SENTENCE } = pickSentences(suite.checker);
+    const page = await env.ctx.newPage();
+    try {
+      await page.goto(env.url(p.url));
+      await page.waitForFunction(() => window.editorReady === true, null, { timeout: 20000 });
+      await page.click(p.root);
+      await afterTyping(page, () => page.keyboard.type(SENTENCE));
+      await waitForUnderlines(page, (u) => sameTexts(u, wantTexts(SENTENCE), norm));
+      // Lexical, CodeMirror and Draft.js cancel the keydown and insert the paragraph themselves,
+      // as a chat page that sends on Enter cancels it: the guard learns which from the text.
+      for (let i = 1; i <= 3; i++) {
+        await page.keyboard.press('Enter');
+        await waitFor(async () => (await modelText(page)).split('\n').length > i, () => modelText(page), `${p.name}: Enter ${i} makes a line`);
+        await page.waitForTimeout(120);
+      }
+      assert.equal(await page.locator('conduct-rules-guard .dialog:visible').count(), 0, `${p.name}: no send dialog`);
+    } finally {
+      await page.close();
+    }
+  });
+}

@@ -33,6 +33,11 @@ function composedContains(anc, node) {
   return false;
 }
 
+/** A trusted Enter without modifiers, not while an IME composes. */
+function isPlainEnter(e) {
+  return e.key === 'Enter' && e.isTrusted && !e.shiftKey && !e.ctrlKey && !e.metaKey && !e.altKey && !e.isComposing && e.keyCode !== 229;
+}
+
 /** Events from the extension's own UI (this dialog, the finding popover) are never sends. */
 function fromOwnUi(e) {
   return e.composedPath().some((n) => n.localName === 'conduct-rules-guard' || n.localName === 'conduct-rules-overlay');
@@ -108,6 +113,7 @@ export class Guard {
     win.addEventListener('submit', (e) => this.onSubmit(e), true);
     // Learns whether the page turns a plain Enter in a field into a send (it cancels the keydown)
     // or lets it insert a line break.
+    win.addEventListener('keydown', (e) => { this.textAtEnter = isPlainEnter(e) ? this.driver.fieldOf(e)?.adapter.text() : null; }, true);
     win.addEventListener('keydown', (e) => this.learnEnter(e), false);
     win.addEventListener('beforeinput', (e) => {
       if (e.inputType !== 'insertLineBreak' && e.inputType !== 'insertParagraph') return;
@@ -146,11 +152,20 @@ export class Guard {
    */
   learnEnter(e) {
     this.plainEnterIn = null;
-    if (e.key !== 'Enter' || !e.isTrusted || e.shiftKey || e.ctrlKey || e.metaKey || e.altKey || e.isComposing || e.keyCode === 229) return;
+    if (!isPlainEnter(e)) return;
     const f = this.driver.fieldOf(e);
     if (!f) return;
-    if (e.defaultPrevented) this.enterHabit.set(f, 'send');
-    else this.plainEnterIn = f;
+    if (!e.defaultPrevented) { this.plainEnterIn = f; return; }
+    // Cancelled: the page sends on Enter, or it is an editor that inserts the line break itself
+    // (Lexical, CodeMirror, Draft.js). The text before the keydown (read in the capture phase)
+    // and a moment after tell which: a line more is a line break.
+    const before = this.textAtEnter;
+    if (typeof before !== 'string') { this.enterHabit.set(f, 'send'); return; }
+    setTimeout(() => {
+      const after = f.adapter.text();
+      const lines = (t) => t.split('\n').length;
+      this.enterHabit.set(f, after.length > before.length && lines(after) > lines(before) ? 'newline' : 'send');
+    }, 50);
   }
 
   /** Does a plain Enter send from this field? */
