@@ -547,6 +547,152 @@ mod tests {
         }
     }
 
+    /// The views of a normalised text, independent of how [`Normalized`] stores them: units as
+    /// (start, end, norm, base, sep), compact characters as (first, last, count, byte offset).
+    #[derive(Debug, PartialEq)]
+    struct Views {
+        norm: String,
+        units: Vec<(u32, u32, u32, char, bool)>,
+        compact: String,
+        cchars: Vec<(u32, u32, u32, u32)>,
+    }
+
+    fn views(n: &Normalized) -> Views {
+        Views {
+            norm: n.norm.clone(),
+            units: n.units.iter().map(|u| (u.start, u.end, u.norm, u.base, u.sep)).collect(),
+            compact: String::from_utf8(n.compact.clone()).expect("compact is UTF-8"),
+            cchars: n.cchars.iter().zip(&n.cbytes).map(|(c, &b)| (c.first, c.last, c.count, b)).collect(),
+        }
+    }
+
+    /// What [`Normalized::fill`] must give, written the plain way: one character at a time
+    /// through `normalize_char` and `Folds::fold` (no tables, no fast paths).
+    fn reference(text: &str, folds: &Folds) -> Views {
+        let mut v = Views { norm: String::new(), units: Vec::new(), compact: String::new(), cchars: Vec::new() };
+        let mut spaced_double = false;
+        for (i, c) in text.char_indices() {
+            let (start, end) = (i as u32, (i + c.len_utf8()) as u32);
+            normalize_char(c, |base| {
+                let sep = is_separator(base);
+                let idx = v.units.len() as u32;
+                v.units.push((start, end, v.norm.len() as u32, base, sep));
+                v.norm.push(base);
+                if sep {
+                    return;
+                }
+                let fold = folds.fold(base);
+                if fold.is_ascii_alphabetic() && v.compact.ends_with(fold) {
+                    let last = v.cchars.last_mut().expect("a compact character");
+                    if last.1 + 1 == idx {
+                        last.1 = idx;
+                        last.2 += 1;
+                        return;
+                    }
+                    let a = last.0 as usize;
+                    if last.2 == 1 && (a == 0 || !is_word_char(v.units[a - 1].3)) {
+                        spaced_double = true;
+                    }
+                }
+                v.cchars.push((idx, idx, 1, v.compact.len() as u32));
+                v.compact.push(fold);
+            });
+        }
+        if spaced_double {
+            // merge_spaced_doubles, over the views.
+            let units: Vec<Unit> =
+                v.units.iter().map(|&(start, end, norm, base, sep)| Unit { start, end, norm, base, sep }).collect();
+            let single = |c: &(u32, u32, u32, u32)| c.2 == 1 && stands_alone(&units, c.0 as usize, c.1 as usize);
+            let chars: Vec<char> = v.compact.chars().collect();
+            let (mut compact, mut cchars) = (String::new(), Vec::new());
+            let mut k = 0;
+            while k < chars.len() {
+                let start = k;
+                let mut merged = v.cchars[k];
+                while k + 1 < chars.len()
+                    && chars[k + 1] == chars[start]
+                    && chars[start].is_ascii_alphabetic()
+                    && single(&v.cchars[k])
+                    && single(&v.cchars[k + 1])
+                    && ((start > 0 && single(&v.cchars[start - 1]))
+                        || (k + 2 < chars.len() && single(&v.cchars[k + 2])))
+                {
+                    k += 1;
+                    merged.1 = v.cchars[k].1;
+                    merged.2 += 1;
+                }
+                merged.3 = compact.len() as u32;
+                compact.push(chars[start]);
+                cchars.push(merged);
+                k += 1;
+            }
+            (v.compact, v.cchars) = (compact, cchars);
+        }
+        v
+    }
+
+    fn differential_folds() -> Folds {
+        let mut f = Folds::default();
+        for (variant, key) in [('笔', '逼'), ('煞', '傻'), ('沙', '傻'), ('說', '话'), ('妳', '你')] {
+            f.homophones.insert(variant, key);
+        }
+        f.finish();
+        f
+    }
+
+    /// Text made of what normalisation treats differently: ASCII runs short and long (upper case,
+    /// leetspeak, separators, repeated and spelt-out letters), CJK Simplified and Traditional,
+    /// homophones, full-width forms, CJK punctuation, emoji, invisible and combining characters,
+    /// characters NFKC or lower-casing expand, other scripts, and any character at all.
+    fn mixed_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            "[a-zA-Z0-9 .,!?@$*_-]{0,12}",
+            "[a-z ]{8,30}",
+            Just("f u c k a s s a-s-s".to_string()),
+            Just("fuuuuck shiiit Sh1t".to_string()),
+            "[傻逼笔煞沙說擔保們筆话你妳的了是在一个我]{1,6}",
+            "[ＡＢｆｕ０３，：（）！？　]{1,4}",
+            "[。、「」《》…—·・]{1,3}",
+            Just("😀♥☆👩\u{200d}👩\u{200d}👧".to_string()),
+            Just("\u{200b}\u{fe0f}\u{feff}\u{0336}e\u{301}".to_string()),
+            Just("ﬁİß㈱ㄱ가한국어".to_string()),
+            Just("Привет שלום ÉCOLE".to_string()),
+            Just("𠀀𪚥々〇\u{3400}\u{f900}".to_string()),
+            Just("\n\t\r\u{a0}\u{2028}".to_string()),
+            any::<char>().prop_map(String::from),
+        ];
+        proptest::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 1000, ..Default::default() })]
+
+        /// `fill` (tables and fast paths) gives the views of the plain reference, and `renew`
+        /// after another text gives the same as `new`.
+        #[test]
+        fn fill_agrees_with_the_reference(text in mixed_text(), before in mixed_text()) {
+            let folds = differential_folds();
+            let n = Normalized::new(&text, &folds);
+            proptest::prop_assert_eq!(views(&n), reference(&text, &folds));
+            let mut r = Normalized::new(&before, &folds);
+            r.renew(&text, &folds);
+            proptest::prop_assert_eq!(views(&r), views(&n));
+        }
+    }
+
+    #[test]
+    fn fill_agrees_with_the_reference_on_the_bench_emails() {
+        let folds = differential_folds();
+        for text in [
+            include_str!("../benches/fixtures/email-zh.txt"),
+            include_str!("../benches/fixtures/email-en.txt"),
+            include_str!("../benches/fixtures/email-mixed.txt"),
+        ] {
+            assert_eq!(views(&Normalized::new(text, &folds)), reference(text, &folds));
+        }
+    }
+
     #[test]
     fn maps_norm_ranges_back_to_original() {
         let text = "价格 ３０００ 元";
