@@ -37,6 +37,8 @@ pub(crate) struct CChar {
     pub last: u32,
     /// Number of non-separator units in the run.
     pub count: u32,
+    /// Byte offset of the character in the compact stream.
+    pub at: u32,
 }
 
 /// The homophone table (variant → canonical character) and a direct lookup table for the CJK
@@ -52,7 +54,22 @@ pub(crate) struct Folds {
     pub patterns: BTreeMap<String, String>,
     /// For `U+4E00 + i`: (simplified, homophone-folded simplified). Empty until [`Folds::finish`].
     cjk: Vec<(char, char)>,
+    /// For `U+3000 + i` (CJK punctuation and symbols, kana, …): what normalisation makes of it,
+    /// if it is one character. Empty until [`Folds::finish`].
+    symbols: Vec<Option<Wide>>,
 }
+
+/// What normalisation makes of a three-byte character when it is one character: the base, its
+/// fold and whether it is a separator (then the fold is the base).
+#[derive(Debug, Clone, Copy)]
+struct Wide {
+    base: char,
+    fold: char,
+    sep: bool,
+}
+
+const SYMBOLS_FIRST: u32 = 0x3000;
+const SYMBOLS_LAST: u32 = 0x33FF;
 
 const CJK_FIRST: u32 = 0x4E00;
 const CJK_LAST: u32 = 0x9FFF;
@@ -64,9 +81,8 @@ pub(crate) struct Normalized {
     pub units: Vec<Unit>,
     /// The compact stream, UTF-8 (built a byte at a time for ASCII; always whole characters).
     pub compact: Vec<u8>,
-    /// One entry per character of `compact`, with its byte offset in `compact`.
+    /// One entry per character of `compact`.
     pub cchars: Vec<CChar>,
-    pub cbytes: Vec<u32>,
     /// Set when a Latin letter followed the same letter across separators (`a s s`, `a-s-s`):
     /// only then can [`Normalized::merge_spaced_doubles`] have work.
     spaced_double: bool,
@@ -256,6 +272,51 @@ impl Folds {
             }
         }
         self.cjk = cjk;
+        self.symbols = (SYMBOLS_FIRST..=SYMBOLS_LAST)
+            .map(|u| {
+                let (mut base, mut count) = (None, 0);
+                normalize_char(char::from_u32(u)?, |b| {
+                    base = Some(b);
+                    count += 1;
+                });
+                let base = base.filter(|_| count == 1)?;
+                let sep = is_separator(base);
+                Some(Wide { base, fold: if sep { base } else { self.fold(base) }, sep })
+            })
+            .collect();
+    }
+
+    /// Length in bytes of the run of CJK ideographs at the start of `bytes` that are their own
+    /// base and fold (neither Traditional nor a homophone variant).
+    #[inline(always)]
+    fn plain_cjk_run(&self, bytes: &[u8]) -> usize {
+        let mut end = 0;
+        // U+4E00..U+9FFF: lead bytes E4 (from U+4E00 on) to E9.
+        while let Some(&[b0 @ 0xE4..=0xE9, b1, b2]) = bytes.get(end..end + 3) {
+            let c = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+            match self.cjk.get(c.wrapping_sub(CJK_FIRST) as usize) {
+                Some(&(base, fold)) if base as u32 == c && fold as u32 == c => end += 3,
+                _ => break,
+            }
+        }
+        end
+    }
+
+    /// What normalisation makes of the three-byte character `c`, by table, when it is one
+    /// character: CJK ideographs, CJK punctuation and symbols, full-width ASCII forms.
+    // Forced inline natively (once per CJK character); the wasm, built for size, decides itself.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    #[cfg_attr(target_arch = "wasm32", inline)]
+    fn wide(&self, c: u32) -> Option<Wide> {
+        if let Some(&(base, fold)) = self.cjk.get(c.wrapping_sub(CJK_FIRST) as usize) {
+            return Some(Wide { base, fold, sep: false });
+        }
+        if let Some(&w) = self.symbols.get(c.wrapping_sub(SYMBOLS_FIRST) as usize) {
+            return w;
+        }
+        // Full-width ASCII forms: NFKC gives the ASCII character.
+        let a = ASCII[c.checked_sub(0xFEE0).filter(|a| (0x21..=0x7E).contains(a))? as usize];
+        Some(Wide { base: a.base as char, fold: a.fold as char, sep: a.sep })
     }
 
     fn fold(&self, base: char) -> char {
@@ -289,6 +350,139 @@ fn collapse(cchars: &mut [CChar], units: &[Unit], idx: u32, spaced_double: &mut 
     false
 }
 
+/// The views while [`Normalized::fill`] builds them, in locals of `fill` so that their lengths
+/// stay in registers (behind `&mut self`, a write through one buffer reloads the others').
+///
+/// `norm` is written lazily: a character that is its own base (ASCII before lower-casing, most
+/// CJK) is left in the text and copied with its neighbours, `text[copied..]` at a time, by
+/// [`Writer::flush`]; a unit's offset in `norm` counts those pending bytes.
+struct Writer<'t> {
+    text: &'t str,
+    norm: String,
+    units: Vec<Unit>,
+    compact: Vec<u8>,
+    cchars: Vec<CChar>,
+    spaced_double: bool,
+    /// `text[copied..]` up to the current character is still to be appended to `norm`.
+    copied: usize,
+}
+
+impl Writer<'_> {
+    /// Offset in `norm` of the text's byte `at`, when everything since `copied` is copied as is.
+    #[inline(always)]
+    fn norm_at(&self, at: usize) -> u32 {
+        (self.norm.len() + (at - self.copied)) as u32
+    }
+
+    /// Appends the pending `text[copied..at]` to `norm`, lower-cased (only ASCII ever needs it).
+    #[inline(always)]
+    fn flush(&mut self, at: usize) {
+        let from = self.norm.len();
+        self.norm.push_str(self.text.get(self.copied..at).unwrap_or_default());
+        self.norm[from..].make_ascii_lowercase();
+        self.copied = at;
+    }
+
+    /// Appends the units of the ASCII `run`, which starts at byte `at` of the text: a run at a
+    /// time (the common case for English), one byte per unit, `norm` left to [`Writer::flush`].
+    #[inline(always)]
+    fn ascii(&mut self, at: usize, run: &[u8]) {
+        let (first, norm_at) = (self.units.len(), self.norm_at(at) as usize);
+        self.units.extend(run.iter().enumerate().map(|(k, &b)| {
+            let a = ASCII[b as usize];
+            let start = (at + k) as u32;
+            Unit { start, end: start + 1, norm: (norm_at + k) as u32, base: a.base as char, sep: a.sep }
+        }));
+        let (compact, cchars) = (&mut self.compact, &mut self.cchars);
+        compact.reserve(run.len());
+        cchars.reserve(run.len());
+        for (k, &b) in run.iter().enumerate() {
+            let a = ASCII[b as usize];
+            if a.sep {
+                continue;
+            }
+            let idx = (first + k) as u32;
+            if a.letter
+                && compact.last() == Some(&a.fold)
+                && collapse(cchars, &self.units, idx, &mut self.spaced_double)
+            {
+                continue;
+            }
+            cchars.push(CChar { first: idx, last: idx, count: 1, at: compact.len() as u32 });
+            compact.push(a.fold);
+        }
+    }
+
+    /// Appends the units of `run`, at byte `at` of the text, CJK ideographs that are their own
+    /// base and fold (see [`Folds::plain_cjk_run`]): one unit and one compact character each,
+    /// the compact stream a copy of `run`, `norm` left to [`Writer::flush`]. Each view is
+    /// extended from an iterator of known length, so without a capacity check per character.
+    #[inline(always)]
+    fn plain_cjk(&mut self, at: usize, run: &[u8]) {
+        let (first, norm_at, compact_at) = (self.units.len(), self.norm_at(at) as usize, self.compact.len());
+        self.units.extend(run.chunks_exact(3).enumerate().map(|(k, b)| {
+            let c = (u32::from(b[0] & 0x0F) << 12) | (u32::from(b[1] & 0x3F) << 6) | u32::from(b[2] & 0x3F);
+            let start = (at + 3 * k) as u32;
+            let base = char::from_u32(c).unwrap_or_default();
+            Unit { start, end: start + 3, norm: (norm_at + 3 * k) as u32, base, sep: false }
+        }));
+        self.cchars.extend((0..run.len() / 3).map(|k| {
+            let idx = (first + k) as u32;
+            CChar { first: idx, last: idx, count: 1, at: (compact_at + 3 * k) as u32 }
+        }));
+        self.compact.extend_from_slice(run);
+    }
+
+    /// Appends the unit of the three-byte character `c` (`bytes`) at byte `at` of the text, which
+    /// normalises to `base` alone: copied lazily into `norm` when it is its own base, and into the
+    /// compact stream without encoding when it is its own fold.
+    #[inline(always)]
+    fn wide(&mut self, at: usize, c: u32, bytes: [u8; 3], w: Wide) {
+        let norm = if w.base as u32 == c {
+            self.norm_at(at)
+        } else {
+            self.flush(at);
+            self.copied = at + 3;
+            let n = self.norm.len() as u32;
+            self.norm.push(w.base);
+            n
+        };
+        let idx = self.units.len();
+        self.units.push(Unit { start: at as u32, end: at as u32 + 3, norm, base: w.base, sep: w.sep });
+        if w.sep {
+        } else if w.fold as u32 == c {
+            self.cchars.push(CChar { first: idx as u32, last: idx as u32, count: 1, at: self.compact.len() as u32 });
+            self.compact.extend_from_slice(&bytes);
+        } else {
+            self.push_compact(idx, w.fold);
+        }
+    }
+
+    /// Appends a unit whose base has been written to `norm` (the general path).
+    fn push(&mut self, start: u32, end: u32, base: char, fold: char, sep: bool) {
+        let idx = self.units.len();
+        self.units.push(Unit { start, end, norm: self.norm.len() as u32, base, sep });
+        self.norm.push(base);
+        if !sep {
+            self.push_compact(idx, fold);
+        }
+    }
+
+    /// Appends unit `idx`, not a separator, to the compact stream as `fold`.
+    fn push_compact(&mut self, idx: usize, fold: char) {
+        let idx = idx as u32;
+        // (An ASCII character ends the stream exactly when its last byte is that character.)
+        if fold.is_ascii_alphabetic()
+            && self.compact.last() == Some(&(fold as u8))
+            && collapse(&mut self.cchars, &self.units, idx, &mut self.spaced_double)
+        {
+            return;
+        }
+        self.cchars.push(CChar { first: idx, last: idx, count: 1, at: self.compact.len() as u32 });
+        self.compact.extend_from_slice(fold.encode_utf8(&mut [0; 4]).as_bytes());
+    }
+}
+
 impl Normalized {
     /// Normalises `text`.
     pub(crate) fn new(text: &str, folds: &Folds) -> Normalized {
@@ -297,7 +491,6 @@ impl Normalized {
             units: Vec::with_capacity(text.len()),
             compact: Vec::with_capacity(text.len()),
             cchars: Vec::with_capacity(text.len()),
-            cbytes: Vec::with_capacity(text.len()),
             spaced_double: false,
         };
         n.fill(text, folds);
@@ -311,7 +504,6 @@ impl Normalized {
         self.units.clear();
         self.compact.clear();
         self.cchars.clear();
-        self.cbytes.clear();
         self.spaced_double = false;
         self.fill(text, folds);
     }
@@ -319,111 +511,58 @@ impl Normalized {
     /// Appends the units of `text` (to empty buffers). Never inlined, so that profiles show it.
     #[inline(never)]
     fn fill(&mut self, text: &str, folds: &Folds) {
+        let mut w = Writer {
+            text,
+            norm: std::mem::take(&mut self.norm),
+            units: std::mem::take(&mut self.units),
+            compact: std::mem::take(&mut self.compact),
+            cchars: std::mem::take(&mut self.cchars),
+            spaced_double: false,
+            copied: 0,
+        };
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
-            if bytes[i].is_ascii() {
-                // The common case for English: a run of ASCII, one byte per unit, no decoding.
+            let b = bytes[i];
+            if b.is_ascii() {
                 let end = bytes[i..].iter().position(|b| !b.is_ascii()).map_or(bytes.len(), |p| i + p);
-                if end - i < 8 {
-                    // A short run (a space or a digit in Chinese text): not worth the setup.
-                    for (k, &b) in bytes[i..end].iter().enumerate() {
-                        let (a, at) = (ASCII[b as usize], (i + k) as u32);
-                        self.push(at, at + 1, a.base as char, a.fold as char, a.sep);
-                    }
-                } else {
-                    self.push_ascii(i, &text[i..end]);
-                }
+                w.ascii(i, &bytes[i..end]);
                 i = end;
                 continue;
             }
-            let Some(c) = text[i..].chars().next() else { break };
-            let (start, end) = (i as u32, (i + c.len_utf8()) as u32);
-            i = end as usize;
-            if let Some(&(base, fold)) = folds.cjk.get((c as u32).wrapping_sub(CJK_FIRST) as usize) {
-                self.push(start, end, base, fold, false);
-            } else {
-                normalize_char(c, |base| {
-                    let sep = is_separator(base);
-                    let fold = if sep { base } else { folds.fold(base) };
-                    self.push(start, end, base, fold, sep);
-                });
+            // A run of CJK ideographs that are their own base and fold: most of a Chinese text.
+            let run = folds.plain_cjk_run(&bytes[i..]);
+            if run > 0 {
+                w.plain_cjk(i, &bytes[i..i + run]);
+                i += run;
+                continue;
             }
+            // Three bytes (U+0800..U+FFFF): CJK, its punctuation, full-width forms, by table.
+            if let [b0 @ 0xE0..=0xEF, b1, b2, ..] = bytes[i..] {
+                let c = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+                if let Some(wide) = folds.wide(c) {
+                    w.wide(i, c, [b0, b1, b2], wide);
+                    i += 3;
+                    continue;
+                }
+            }
+            let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else { break };
+            let (start, end) = (i as u32, (i + c.len_utf8()) as u32);
+            w.flush(i);
+            i = end as usize;
+            w.copied = i;
+            normalize_char(c, |base| {
+                let sep = is_separator(base);
+                let fold = if sep { base } else { folds.fold(base) };
+                w.push(start, end, base, fold, sep);
+            });
         }
+        w.flush(bytes.len());
+        (self.norm, self.units, self.compact, self.cchars) = (w.norm, w.units, w.compact, w.cchars);
+        self.spaced_double = w.spaced_double;
         if self.spaced_double {
             self.merge_spaced_doubles();
         }
-    }
-
-    /// Appends the units of `run`, all ASCII, which starts at byte `at` of the text: what
-    /// [`Normalized::push`] does for each byte, a run at a time (the common case for English),
-    /// with the views in locals so their lengths stay in registers.
-    fn push_ascii(&mut self, at: usize, run: &str) {
-        let bytes = run.as_bytes();
-        let (first, norm_at) = (self.units.len(), self.norm.len());
-        self.units.extend(bytes.iter().enumerate().map(|(k, &b)| {
-            let a = ASCII[b as usize];
-            let start = (at + k) as u32;
-            Unit { start, end: start + 1, norm: (norm_at + k) as u32, base: a.base as char, sep: a.sep }
-        }));
-        self.norm.push_str(run);
-        self.norm[norm_at..].make_ascii_lowercase();
-        let (mut compact, mut cbytes, mut cchars) =
-            (std::mem::take(&mut self.compact), std::mem::take(&mut self.cbytes), std::mem::take(&mut self.cchars));
-        compact.reserve(bytes.len());
-        cbytes.reserve(bytes.len());
-        cchars.reserve(bytes.len());
-        for (k, &b) in bytes.iter().enumerate() {
-            let a = ASCII[b as usize];
-            if a.sep {
-                continue;
-            }
-            let idx = (first + k) as u32;
-            if a.letter
-                && compact.last() == Some(&a.fold)
-                && collapse(&mut cchars, &self.units, idx, &mut self.spaced_double)
-            {
-                continue;
-            }
-            cbytes.push(compact.len() as u32);
-            compact.push(a.fold);
-            cchars.push(CChar { first: idx, last: idx, count: 1 });
-        }
-        (self.compact, self.cbytes, self.cchars) = (compact, cbytes, cchars);
-    }
-
-    #[inline(always)]
-    fn push(&mut self, start: u32, end: u32, base: char, fold: char, sep: bool) {
-        let idx = self.units.len();
-        self.units.push(Unit { start, end, norm: self.norm.len() as u32, base, sep });
-        self.norm.push(base);
-        if !sep {
-            self.push_compact(idx, fold);
-        }
-    }
-
-    /// Appends unit `idx`, not a separator, to the compact stream as `fold`.
-    // Forced inline natively (a few % of a check); the wasm, built for size, decides itself.
-    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    #[cfg_attr(target_arch = "wasm32", inline)]
-    fn push_compact(&mut self, idx: usize, fold: char) {
-        let idx = idx as u32;
-        // (An ASCII character ends the stream exactly when its last byte is that character.)
-        if fold.is_ascii_alphabetic()
-            && self.compact.last() == Some(&(fold as u8))
-            && collapse(&mut self.cchars, &self.units, idx, &mut self.spaced_double)
-        {
-            return;
-        }
-        self.cbytes.push(self.compact.len() as u32);
-        let mut buf = [0; 4];
-        let bytes = fold.encode_utf8(&mut buf).as_bytes();
-        // A constant length for the common one (CJK: three bytes) copies without a call.
-        match bytes.len() {
-            3 => self.compact.extend_from_slice(&buf[..3]),
-            _ => self.compact.extend_from_slice(bytes),
-        }
-        self.cchars.push(CChar { first: idx, last: idx, count: 1 });
     }
 
     /// A word spelt out letter by letter (`a s s h o l e`, `d-u-m-b-a-s-s`) has its doubled letter
@@ -434,8 +573,7 @@ impl Normalized {
         let units = &self.units;
         let single = |c: &CChar| c.count == 1 && stands_alone(units, c.first as usize, c.last as usize);
         let chars: Vec<char> = String::from_utf8_lossy(&self.compact).chars().collect();
-        let (mut compact, mut cchars, mut cbytes) =
-            (Vec::with_capacity(self.compact.len()), Vec::with_capacity(chars.len()), Vec::with_capacity(chars.len()));
+        let (mut compact, mut cchars) = (Vec::with_capacity(self.compact.len()), Vec::with_capacity(chars.len()));
         let mut k = 0;
         while k < chars.len() {
             let start = k;
@@ -452,19 +590,18 @@ impl Normalized {
                 merged.last = self.cchars[k].last;
                 merged.count += 1;
             }
-            cbytes.push(compact.len() as u32);
+            merged.at = compact.len() as u32;
             compact.extend_from_slice(chars[start].encode_utf8(&mut [0; 4]).as_bytes());
             cchars.push(merged);
             k += 1;
         }
         self.compact = compact;
         self.cchars = cchars;
-        self.cbytes = cbytes;
     }
 
     /// Index of the compact character starting at byte `b` of `compact`.
     pub(crate) fn cchar_at(&self, b: usize) -> usize {
-        self.cbytes.partition_point(|&x| (x as usize) < b)
+        self.cchars.partition_point(|c| (c.at as usize) < b)
     }
 
     /// Index of the unit at (or just after) byte `b` of `norm`.
@@ -544,6 +681,152 @@ mod tests {
             let a = ASCII[b as usize];
             assert_eq!((a.base as char, a.fold as char, a.sep), (base, fold, sep), "byte {b:#04x}");
             assert_eq!(is_separator(base), sep, "byte {b:#04x}");
+        }
+    }
+
+    /// The views of a normalised text, independent of how [`Normalized`] stores them: units as
+    /// (start, end, norm, base, sep), compact characters as (first, last, count, byte offset).
+    #[derive(Debug, PartialEq)]
+    struct Views {
+        norm: String,
+        units: Vec<(u32, u32, u32, char, bool)>,
+        compact: String,
+        cchars: Vec<(u32, u32, u32, u32)>,
+    }
+
+    fn views(n: &Normalized) -> Views {
+        Views {
+            norm: n.norm.clone(),
+            units: n.units.iter().map(|u| (u.start, u.end, u.norm, u.base, u.sep)).collect(),
+            compact: String::from_utf8(n.compact.clone()).expect("compact is UTF-8"),
+            cchars: n.cchars.iter().map(|c| (c.first, c.last, c.count, c.at)).collect(),
+        }
+    }
+
+    /// What [`Normalized::fill`] must give, written the plain way: one character at a time
+    /// through `normalize_char` and `Folds::fold` (no tables, no fast paths).
+    fn reference(text: &str, folds: &Folds) -> Views {
+        let mut v = Views { norm: String::new(), units: Vec::new(), compact: String::new(), cchars: Vec::new() };
+        let mut spaced_double = false;
+        for (i, c) in text.char_indices() {
+            let (start, end) = (i as u32, (i + c.len_utf8()) as u32);
+            normalize_char(c, |base| {
+                let sep = is_separator(base);
+                let idx = v.units.len() as u32;
+                v.units.push((start, end, v.norm.len() as u32, base, sep));
+                v.norm.push(base);
+                if sep {
+                    return;
+                }
+                let fold = folds.fold(base);
+                if fold.is_ascii_alphabetic() && v.compact.ends_with(fold) {
+                    let last = v.cchars.last_mut().expect("a compact character");
+                    if last.1 + 1 == idx {
+                        last.1 = idx;
+                        last.2 += 1;
+                        return;
+                    }
+                    let a = last.0 as usize;
+                    if last.2 == 1 && (a == 0 || !is_word_char(v.units[a - 1].3)) {
+                        spaced_double = true;
+                    }
+                }
+                v.cchars.push((idx, idx, 1, v.compact.len() as u32));
+                v.compact.push(fold);
+            });
+        }
+        if spaced_double {
+            // merge_spaced_doubles, over the views.
+            let units: Vec<Unit> =
+                v.units.iter().map(|&(start, end, norm, base, sep)| Unit { start, end, norm, base, sep }).collect();
+            let single = |c: &(u32, u32, u32, u32)| c.2 == 1 && stands_alone(&units, c.0 as usize, c.1 as usize);
+            let chars: Vec<char> = v.compact.chars().collect();
+            let (mut compact, mut cchars) = (String::new(), Vec::new());
+            let mut k = 0;
+            while k < chars.len() {
+                let start = k;
+                let mut merged = v.cchars[k];
+                while k + 1 < chars.len()
+                    && chars[k + 1] == chars[start]
+                    && chars[start].is_ascii_alphabetic()
+                    && single(&v.cchars[k])
+                    && single(&v.cchars[k + 1])
+                    && ((start > 0 && single(&v.cchars[start - 1]))
+                        || (k + 2 < chars.len() && single(&v.cchars[k + 2])))
+                {
+                    k += 1;
+                    merged.1 = v.cchars[k].1;
+                    merged.2 += 1;
+                }
+                merged.3 = compact.len() as u32;
+                compact.push(chars[start]);
+                cchars.push(merged);
+                k += 1;
+            }
+            (v.compact, v.cchars) = (compact, cchars);
+        }
+        v
+    }
+
+    fn differential_folds() -> Folds {
+        let mut f = Folds::default();
+        for (variant, key) in [('笔', '逼'), ('煞', '傻'), ('沙', '傻'), ('說', '话'), ('妳', '你')] {
+            f.homophones.insert(variant, key);
+        }
+        f.finish();
+        f
+    }
+
+    /// Text made of what normalisation treats differently: ASCII runs short and long (upper case,
+    /// leetspeak, separators, repeated and spelt-out letters), CJK Simplified and Traditional,
+    /// homophones, full-width forms, CJK punctuation, emoji, invisible and combining characters,
+    /// characters NFKC or lower-casing expand, other scripts, and any character at all.
+    fn mixed_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            "[a-zA-Z0-9 .,!?@$*_-]{0,12}",
+            "[a-z ]{8,30}",
+            Just("f u c k a s s a-s-s".to_string()),
+            Just("fuuuuck shiiit Sh1t".to_string()),
+            "[傻逼笔煞沙說擔保們筆话你妳的了是在一个我]{1,6}",
+            "[ＡＢｆｕ０３，：（）！？　]{1,4}",
+            "[。、「」《》…—·・]{1,3}",
+            Just("😀♥☆👩\u{200d}👩\u{200d}👧".to_string()),
+            Just("\u{200b}\u{fe0f}\u{feff}\u{0336}e\u{301}".to_string()),
+            Just("ﬁİß㈱ㄱ가한국어".to_string()),
+            Just("Привет שלום ÉCOLE".to_string()),
+            Just("𠀀𪚥々〇\u{3400}\u{f900}".to_string()),
+            Just("\n\t\r\u{a0}\u{2028}".to_string()),
+            any::<char>().prop_map(String::from),
+        ];
+        proptest::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 1000, ..Default::default() })]
+
+        /// `fill` (tables and fast paths) gives the views of the plain reference, and `renew`
+        /// after another text gives the same as `new`.
+        #[test]
+        fn fill_agrees_with_the_reference(text in mixed_text(), before in mixed_text()) {
+            let folds = differential_folds();
+            let n = Normalized::new(&text, &folds);
+            proptest::prop_assert_eq!(views(&n), reference(&text, &folds));
+            let mut r = Normalized::new(&before, &folds);
+            r.renew(&text, &folds);
+            proptest::prop_assert_eq!(views(&r), views(&n));
+        }
+    }
+
+    #[test]
+    fn fill_agrees_with_the_reference_on_the_bench_emails() {
+        let folds = differential_folds();
+        for text in [
+            include_str!("../benches/fixtures/email-zh.txt"),
+            include_str!("../benches/fixtures/email-en.txt"),
+            include_str!("../benches/fixtures/email-mixed.txt"),
+        ] {
+            assert_eq!(views(&Normalized::new(text, &folds)), reference(text, &folds));
         }
     }
 
