@@ -60,12 +60,37 @@ struct Lazy {
 #[derive(Default)]
 pub(crate) struct RegexPool {
     items: Vec<Lazy>,
-    by_source: HashMap<String, RegexId>,
+    by_source: HashMap<String, RegexId, SampledHash>,
     compiler: Compiler,
     /// Shared patterns by name (`packs/folds.toml` `[patterns]`), which a regex list entry
     /// `(?&name)` stands for.
     shared: BTreeMap<String, String>,
 }
+
+/// Hashes a pattern by its length and its first and last 32 bytes: packs register the same
+/// patterns (some several KB long) over and over while a checker is built, and hashing all of
+/// every one with SipHash was 2 % of a build. Patterns that share both ends and the length only
+/// share a bucket; the map still compares them whole.
+#[derive(Default)]
+struct Sampled(crate::terms::Fnv);
+
+impl std::hash::Hasher for Sampled {
+    fn finish(&self) -> u64 {
+        self.0.finish()
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        const END: usize = 32;
+        if bytes.len() <= 2 * END {
+            return self.0.write(bytes);
+        }
+        self.0.write(&bytes.len().to_le_bytes());
+        self.0.write(&bytes[..END]);
+        self.0.write(&bytes[bytes.len() - END..]);
+    }
+}
+
+type SampledHash = std::hash::BuildHasherDefault<Sampled>;
 
 /// One NFA compiler for all the regexes of a pool: it keeps its allocations (the UTF-8 suffix
 /// caches, the state builder) from one regex to the next, which makes compiling ~8 % cheaper.
@@ -136,24 +161,27 @@ fn syntax_error(e: &regex_syntax::Error) -> CompileError {
 /// Rewrites `\b` / `\B` as ASCII word boundaries. Text is normalised, and an ASCII boundary is
 /// what a rule means between an English word and Chinese (`你是sb吗`); a Unicode boundary would
 /// also stop the lazy DFA on every non-ASCII sentence and make matching many times slower.
+///
+/// Copies the text between backslashes a slice at a time (a pack's pattern is up to a few KB,
+/// and every distinct one is rewritten when a checker is built).
 fn ascii_word_boundaries(src: &str) -> String {
     let mut out = String::with_capacity(src.len() + 16);
-    let mut chars = src.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
+    let mut rest = src;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let escaped = after.chars().next();
+        match escaped {
             Some('b') => out.push_str("(?-u:\\b)"),
             Some('B') => out.push_str("(?-u:\\B)"),
-            Some(other) => {
+            _ => {
                 out.push('\\');
-                out.push(other);
+                out.push_str(&after[..escaped.map_or(0, char::len_utf8)]);
             }
-            None => out.push('\\'),
         }
+        rest = &after[escaped.map_or(0, char::len_utf8)..];
     }
+    out.push_str(rest);
     out
 }
 
@@ -313,6 +341,46 @@ mod tests {
         // Not a name: an ordinary (here invalid) regex.
         assert!(pool.add("(?&Bad Name)", true, "p.toml", "", "k").is_err());
         assert!(shared_name("(?&a-1)").is_some() && shared_name("(?&)").is_none() && shared_name("x(?&a)").is_none());
+    }
+
+    /// The rewrite character by character, as it was: the slice-at-a-time one must agree.
+    fn ascii_word_boundaries_by_char(src: &str) -> String {
+        let mut out = String::new();
+        let mut chars = src.chars();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some('b') => out.push_str("(?-u:\\b)"),
+                Some('B') => out.push_str("(?-u:\\B)"),
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
+                None => out.push('\\'),
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_boundaries_rewrite_as_char_by_char(src in "[\\\\bBd你a]{0,12}") {
+            proptest::prop_assert_eq!(ascii_word_boundaries(&src), ascii_word_boundaries_by_char(&src));
+        }
+    }
+
+    #[test]
+    fn long_patterns_with_the_same_ends_and_length_stay_apart() {
+        let mut pool = RegexPool::default();
+        let (head, tail) = ("a".repeat(40), "z".repeat(40));
+        let a = add(&mut pool, &format!("{head}(b|c){tail}"));
+        let b = add(&mut pool, &format!("{head}(b|d){tail}"));
+        assert_ne!(a, b);
+        assert_eq!(a, add(&mut pool, &format!("{head}(b|c){tail}")));
+        assert!(pool.is_match(b, &format!("{head}d{tail}")) && !pool.is_match(a, &format!("{head}d{tail}")));
     }
 
     #[test]
