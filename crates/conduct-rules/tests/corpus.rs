@@ -1,7 +1,7 @@
 //! Regression guard on the hand-written evaluation corpus (`tests/corpus/*.tsv`).
 //!
-//! The thresholds sit a little below what the rules achieved when they were last set (2026-11-27, 809
-//! cases: disrespect 100%, commitment 98.3%, disclosure 94.7% recall; 0.4% of clean cases flagged), so a change
+//! The thresholds sit a little below what the rules achieved when they were last set (2026-11-27, 1,487
+//! cases: 100% recall in every category; none of the 802 clean cases flagged), so a change
 //! that loses recall or flags more clean text fails here. Raise them when the rules improve; see
 //! `cargo run --release -p conduct-rules --example eval -- --show-errors` for the cases behind
 //! the numbers.
@@ -14,10 +14,10 @@ use corpus_loader::{label_name, load_dir, Tally};
 
 /// Minimum recall per category (share of that category's cases with a finding of that category).
 const MIN_RECALL: [(Category, f64); 3] =
-    [(Category::Disrespect, 0.97), (Category::Commitment, 0.95), (Category::Disclosure, 0.91)];
+    [(Category::Disrespect, 0.98), (Category::Commitment, 0.98), (Category::Disclosure, 0.97)];
 
 /// Maximum share of clean cases with any finding.
-const MAX_CLEAN_FLAGGED: f64 = 0.03;
+const MAX_CLEAN_FLAGGED: f64 = 0.01;
 
 #[test]
 fn corpus_recall_and_clean_flag_rate() {
