@@ -51,7 +51,7 @@ impl std::fmt::Display for CompileError {
 }
 
 struct Lazy {
-    /// The pattern as compiled (word boundaries rewritten).
+    /// The pattern as written (compiled with ASCII `\b`, `\d`, `\w`: see [`ascii_classes`]).
     pattern: String,
     cell: OnceLock<Result<Engine, CompileError>>,
 }
@@ -147,7 +147,8 @@ impl std::fmt::Debug for RegexPool {
 }
 
 /// Parses `pattern` (with the default syntax, as the compiler would; here for a typed syntax
-/// error) with `\d` and `\w` meaning ASCII digits and word characters ([`ascii_classes`]).
+/// error) with `\b`, `\d` and `\w` meaning ASCII word boundaries, digits and word characters
+/// ([`ascii_classes`]).
 fn parse(pattern: &str) -> Result<regex_syntax::hir::Hir, CompileError> {
     let fail = |e: regex_syntax::Error| syntax_error(&e);
     let mut ast = regex_syntax::ast::parse::Parser::new().parse(pattern).map_err(|e| fail(e.into()))?;
@@ -155,13 +156,17 @@ fn parse(pattern: &str) -> Result<regex_syntax::hir::Hir, CompileError> {
     regex_syntax::hir::translate::Translator::new().translate(pattern, &ast).map_err(|e| fail(e.into()))
 }
 
-/// Makes `\d`, `\w` (and `\D`, `\W`) ASCII classes: `[0-9]` and `[0-9A-Za-z_]`. Text is normalised
-/// (full-width digits and letters are ASCII by then), so that is what a rule means, and Unicode's
-/// word class (some 700 ranges) made every regex using it several times costlier to compile — in
-/// a freshly started worker, 12–15 % of a first check. (`\b` is ASCII too, see
-/// [`ascii_word_boundaries`].)
+/// Makes `\d`, `\w` (and `\D`, `\W`) ASCII classes, `[0-9]` and `[0-9A-Za-z_]`, and `\b`, `\B`
+/// ASCII word boundaries, `(?-u:\b)`. Text is normalised (full-width digits and letters are ASCII
+/// by then), so that is what a rule means: an ASCII boundary is right between an English word and
+/// Chinese (`你是sb吗`). A Unicode boundary would also stop the lazy DFA on every non-ASCII
+/// sentence, and Unicode's word class (some 700 ranges) made every regex using it several times
+/// costlier to compile — in a freshly started worker, 12–15 % of a first check.
 fn ascii_classes(ast: &mut regex_syntax::ast::Ast) {
-    use regex_syntax::ast::{Ast, ClassAscii, ClassAsciiKind, ClassBracketed, ClassPerlKind, ClassSet, ClassSetItem};
+    use regex_syntax::ast::{
+        AssertionKind, Ast, ClassAscii, ClassAsciiKind, ClassBracketed, ClassPerlKind, ClassSet, ClassSetItem, Flag,
+        Flags, FlagsItem, FlagsItemKind, Group, GroupKind,
+    };
     let ascii = |kind: &ClassPerlKind| match kind {
         ClassPerlKind::Digit => Some(ClassAsciiKind::Digit),
         ClassPerlKind::Word => Some(ClassAsciiKind::Word),
@@ -197,6 +202,16 @@ fn ascii_classes(ast: &mut regex_syntax::ast::Ast) {
             }
         }
         Ast::ClassBracketed(b) => in_set(&mut b.kind, &ascii),
+        Ast::Assertion(a) if matches!(a.kind, AssertionKind::WordBoundary | AssertionKind::NotWordBoundary) => {
+            let span = a.span;
+            let unicode_off = vec![
+                FlagsItem { span, kind: FlagsItemKind::Negation },
+                FlagsItem { span, kind: FlagsItemKind::Flag(Flag::Unicode) },
+            ];
+            let boundary = std::mem::replace(ast, Ast::empty(span));
+            let kind = GroupKind::NonCapturing(Flags { span, items: unicode_off });
+            *ast = Ast::group(Group { span, kind, ast: Box::new(boundary) });
+        }
         Ast::Repetition(r) => ascii_classes(&mut r.ast),
         Ast::Group(g) => ascii_classes(&mut g.ast),
         Ast::Alternation(a) => a.asts.iter_mut().for_each(ascii_classes),
@@ -214,33 +229,6 @@ fn syntax_error(e: &regex_syntax::Error) -> CompileError {
         _ => return CompileError::Invalid("unknown syntax error".to_string()),
     };
     CompileError::Invalid(format!("{kind} (at character {} of the pattern)", span.start.column))
-}
-
-/// Rewrites `\b` / `\B` as ASCII word boundaries. Text is normalised, and an ASCII boundary is
-/// what a rule means between an English word and Chinese (`你是sb吗`); a Unicode boundary would
-/// also stop the lazy DFA on every non-ASCII sentence and make matching many times slower.
-///
-/// Copies the text between backslashes a slice at a time (a pack's pattern is up to a few KB,
-/// and every distinct one is rewritten when a checker is built).
-fn ascii_word_boundaries(src: &str) -> String {
-    let mut out = String::with_capacity(src.len() + 16);
-    let mut rest = src;
-    while let Some(i) = rest.find('\\') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let escaped = after.chars().next();
-        match escaped {
-            Some('b') => out.push_str("(?-u:\\b)"),
-            Some('B') => out.push_str("(?-u:\\B)"),
-            _ => {
-                out.push('\\');
-                out.push_str(&after[..escaped.map_or(0, char::len_utf8)]);
-            }
-        }
-        rest = &after[escaped.map_or(0, char::len_utf8)..];
-    }
-    out.push_str(rest);
-    out
 }
 
 fn located(e: &CompileError, src: &str, file: &str, source: &str, key: &str) -> Error {
@@ -294,7 +282,7 @@ impl RegexPool {
             Some(&id) => id,
             None => {
                 let id = self.items.len() as RegexId;
-                self.items.push(Lazy { pattern: ascii_word_boundaries(src), cell: OnceLock::new() });
+                self.items.push(Lazy { pattern: src.to_string(), cell: OnceLock::new() });
                 self.by_source.insert(src.to_string(), id);
                 id
             }
@@ -401,35 +389,6 @@ mod tests {
         assert!(shared_name("(?&a-1)").is_some() && shared_name("(?&)").is_none() && shared_name("x(?&a)").is_none());
     }
 
-    /// The rewrite character by character, as it was: the slice-at-a-time one must agree.
-    fn ascii_word_boundaries_by_char(src: &str) -> String {
-        let mut out = String::new();
-        let mut chars = src.chars();
-        while let Some(c) = chars.next() {
-            if c != '\\' {
-                out.push(c);
-                continue;
-            }
-            match chars.next() {
-                Some('b') => out.push_str("(?-u:\\b)"),
-                Some('B') => out.push_str("(?-u:\\B)"),
-                Some(other) => {
-                    out.push('\\');
-                    out.push(other);
-                }
-                None => out.push('\\'),
-            }
-        }
-        out
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn word_boundaries_rewrite_as_char_by_char(src in "[\\\\bBd你a]{0,12}") {
-            proptest::prop_assert_eq!(ascii_word_boundaries(&src), ascii_word_boundaries_by_char(&src));
-        }
-    }
-
     #[test]
     fn long_patterns_with_the_same_ends_and_length_stay_apart() {
         let mut pool = RegexPool::default();
@@ -468,7 +427,7 @@ mod tests {
 
     #[test]
     fn word_boundaries_become_ascii() {
-        assert_eq!(ascii_word_boundaries(r"\bsb\b|\\b|\d"), r"(?-u:\b)sb(?-u:\b)|\\b|\d");
+        assert_eq!(as_compiled(r"\bsb\b|\\b|\B"), r"(?-u:\b)sb(?-u:\b)|\\b|(?-u:\B)");
         let mut pool = RegexPool::default();
         let id = add(&mut pool, r"\bsb\b");
         assert!(pool.is_match(id, "你是sb吗"));
