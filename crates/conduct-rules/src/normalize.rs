@@ -735,37 +735,19 @@ mod tests {
                 v.compact.push(fold);
             });
         }
-        if spaced_double {
-            // merge_spaced_doubles, over the views.
-            let units: Vec<Unit> =
-                v.units.iter().map(|&(start, end, norm, base, sep)| Unit { start, end, norm, base, sep }).collect();
-            let single = |c: &(u32, u32, u32, u32)| c.2 == 1 && stands_alone(&units, c.0 as usize, c.1 as usize);
-            let chars: Vec<char> = v.compact.chars().collect();
-            let (mut compact, mut cchars) = (String::new(), Vec::new());
-            let mut k = 0;
-            while k < chars.len() {
-                let start = k;
-                let mut merged = v.cchars[k];
-                while k + 1 < chars.len()
-                    && chars[k + 1] == chars[start]
-                    && chars[start].is_ascii_alphabetic()
-                    && single(&v.cchars[k])
-                    && single(&v.cchars[k + 1])
-                    && ((start > 0 && single(&v.cchars[start - 1]))
-                        || (k + 2 < chars.len() && single(&v.cchars[k + 2])))
-                {
-                    k += 1;
-                    merged.1 = v.cchars[k].1;
-                    merged.2 += 1;
-                }
-                merged.3 = compact.len() as u32;
-                compact.push(chars[start]);
-                cchars.push(merged);
-                k += 1;
-            }
-            (v.compact, v.cchars) = (compact, cchars);
+        if !spaced_double {
+            return v;
         }
-        v
+        // The merge of spelt-out doubled letters is not a fast path: the reference runs the same one.
+        let mut n = Normalized {
+            norm: v.norm,
+            units: v.units.iter().map(|&(start, end, norm, base, sep)| Unit { start, end, norm, base, sep }).collect(),
+            compact: v.compact.into_bytes(),
+            cchars: v.cchars.iter().map(|&(first, last, count, at)| CChar { first, last, count, at }).collect(),
+            spaced_double,
+        };
+        n.merge_spaced_doubles();
+        views(&n)
     }
 
     fn differential_folds() -> Folds {
