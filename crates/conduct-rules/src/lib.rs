@@ -39,6 +39,7 @@ mod error;
 mod model;
 mod nfkc;
 mod normalize;
+mod quick_parse;
 mod regexes;
 mod rule;
 mod segment;

@@ -146,62 +146,97 @@ impl std::fmt::Debug for RegexPool {
     }
 }
 
+/// Parses `pattern`: straight into its HIR when it is literals, groups, alternation and
+/// repetition around short atoms ([`crate::quick_parse`], most pack patterns), otherwise with
+/// [`full_parse`].
+fn parse(pattern: &str) -> Result<regex_syntax::hir::Hir, CompileError> {
+    match crate::quick_parse::parse(pattern, &|atom| full_parse(atom).ok()) {
+        Some(hir) => Ok(hir),
+        None => full_parse(pattern),
+    }
+}
+
 /// Parses `pattern` (with the default syntax, as the compiler would; here for a typed syntax
 /// error) with `\b`, `\d` and `\w` meaning ASCII word boundaries, digits and word characters
 /// ([`ascii_classes`]).
-fn parse(pattern: &str) -> Result<regex_syntax::hir::Hir, CompileError> {
+#[inline(never)]
+pub(crate) fn full_parse(pattern: &str) -> Result<regex_syntax::hir::Hir, CompileError> {
     let fail = |e: regex_syntax::Error| syntax_error(&e);
     let mut ast = regex_syntax::ast::parse::Parser::new().parse(pattern).map_err(|e| fail(e.into()))?;
     ascii_classes(&mut ast);
     regex_syntax::hir::translate::Translator::new().translate(pattern, &ast).map_err(|e| fail(e.into()))
 }
 
+/// Unicode's White_Space, what `\s` means (spelt out so the wasm needs no Unicode Perl-class
+/// tables: with `\d`, `\w` and `\b` ASCII, `\s` was all they were kept for).
+const WHITE_SPACE: [(char, char); 10] = [
+    ('\t', '\r'),
+    (' ', ' '),
+    ('\u{85}', '\u{85}'),
+    ('\u{a0}', '\u{a0}'),
+    ('\u{1680}', '\u{1680}'),
+    ('\u{2000}', '\u{200a}'),
+    ('\u{2028}', '\u{2029}'),
+    ('\u{202f}', '\u{202f}'),
+    ('\u{205f}', '\u{205f}'),
+    ('\u{3000}', '\u{3000}'),
+];
+
 /// Makes `\d`, `\w` (and `\D`, `\W`) ASCII classes, `[0-9]` and `[0-9A-Za-z_]`, and `\b`, `\B`
 /// ASCII word boundaries, `(?-u:\b)`. Text is normalised (full-width digits and letters are ASCII
 /// by then), so that is what a rule means: an ASCII boundary is right between an English word and
 /// Chinese (`你是sb吗`). A Unicode boundary would also stop the lazy DFA on every non-ASCII
 /// sentence, and Unicode's word class (some 700 ranges) made every regex using it several times
-/// costlier to compile — in a freshly started worker, 12–15 % of a first check.
+/// costlier to compile — in a freshly started worker, 12–15 % of a first check. `\s` stays
+/// Unicode's White_Space, spelt out as a class ([`WHITE_SPACE`]).
 fn ascii_classes(ast: &mut regex_syntax::ast::Ast) {
     use regex_syntax::ast::{
-        AssertionKind, Ast, ClassAscii, ClassAsciiKind, ClassBracketed, ClassPerlKind, ClassSet, ClassSetItem, Flag,
-        Flags, FlagsItem, FlagsItemKind, Group, GroupKind,
+        AssertionKind, Ast, ClassAscii, ClassAsciiKind, ClassBracketed, ClassPerl, ClassPerlKind, ClassSet,
+        ClassSetItem, ClassSetRange, ClassSetUnion, Flag, Flags, FlagsItem, FlagsItemKind, Group, GroupKind, Literal,
+        LiteralKind,
     };
-    let ascii = |kind: &ClassPerlKind| match kind {
-        ClassPerlKind::Digit => Some(ClassAsciiKind::Digit),
-        ClassPerlKind::Word => Some(ClassAsciiKind::Word),
-        ClassPerlKind::Space => None,
-    };
-    fn in_set(set: &mut ClassSet, ascii: &dyn Fn(&ClassPerlKind) -> Option<ClassAsciiKind>) {
+    /// The class item `p` stands for, negated as `p` is.
+    fn replace(p: &ClassPerl) -> ClassSetItem {
+        let span = p.span;
+        let kind = match p.kind {
+            ClassPerlKind::Digit => ClassAsciiKind::Digit,
+            ClassPerlKind::Word => ClassAsciiKind::Word,
+            ClassPerlKind::Space => {
+                let lit = |c| Literal { span, kind: LiteralKind::Verbatim, c };
+                let items = WHITE_SPACE
+                    .iter()
+                    .map(|&(a, b)| ClassSetItem::Range(ClassSetRange { span, start: lit(a), end: lit(b) }))
+                    .collect();
+                let kind = ClassSet::Item(ClassSetItem::Union(ClassSetUnion { span, items }));
+                return ClassSetItem::Bracketed(Box::new(ClassBracketed { span, negated: p.negated, kind }));
+            }
+        };
+        ClassSetItem::Ascii(ClassAscii { span, kind, negated: p.negated })
+    }
+    fn in_set(set: &mut ClassSet) {
         match set {
-            ClassSet::Item(item) => in_item(item, ascii),
+            ClassSet::Item(item) => in_item(item),
             ClassSet::BinaryOp(op) => {
-                in_set(&mut op.lhs, ascii);
-                in_set(&mut op.rhs, ascii);
+                in_set(&mut op.lhs);
+                in_set(&mut op.rhs);
             }
         }
     }
-    fn in_item(item: &mut ClassSetItem, ascii: &dyn Fn(&ClassPerlKind) -> Option<ClassAsciiKind>) {
+    fn in_item(item: &mut ClassSetItem) {
         match item {
-            ClassSetItem::Perl(p) => {
-                if let Some(kind) = ascii(&p.kind) {
-                    *item = ClassSetItem::Ascii(ClassAscii { span: p.span, kind, negated: p.negated });
-                }
-            }
-            ClassSetItem::Union(u) => u.items.iter_mut().for_each(|i| in_item(i, ascii)),
-            ClassSetItem::Bracketed(b) => in_set(&mut b.kind, ascii),
+            ClassSetItem::Perl(p) => *item = replace(p),
+            ClassSetItem::Union(u) => u.items.iter_mut().for_each(in_item),
+            ClassSetItem::Bracketed(b) => in_set(&mut b.kind),
             _ => {}
         }
     }
     match ast {
         Ast::ClassPerl(p) => {
-            if let Some(kind) = ascii(&p.kind) {
-                let item = ClassSetItem::Ascii(ClassAscii { span: p.span, kind, negated: false });
-                let class = ClassBracketed { span: p.span, negated: p.negated, kind: ClassSet::Item(item) };
-                *ast = Ast::class_bracketed(class);
-            }
+            let item = replace(&ClassPerl { negated: false, ..(**p).clone() });
+            let class = ClassBracketed { span: p.span, negated: p.negated, kind: ClassSet::Item(item) };
+            *ast = Ast::class_bracketed(class);
         }
-        Ast::ClassBracketed(b) => in_set(&mut b.kind, &ascii),
+        Ast::ClassBracketed(b) => in_set(&mut b.kind),
         Ast::Assertion(a) if matches!(a.kind, AssertionKind::WordBoundary | AssertionKind::NotWordBoundary) => {
             let span = a.span;
             let unicode_off = vec![
@@ -508,6 +543,23 @@ mod tests {
             }
         }
         assert!(matched > 1000, "too few matches to compare spans: {matched}");
+    }
+
+    /// The fast parser gives the full parser's HIR for every built-in pattern, and takes most.
+    #[cfg(feature = "toml")]
+    #[test]
+    fn quick_parse_agrees_on_builtin_patterns() {
+        let checker = crate::Checker::new().unwrap_or_else(|e| panic!("{e}"));
+        let pool = checker.regex_pool();
+        let mut quick = 0;
+        for item in &pool.items {
+            let full = full_parse(&item.pattern).unwrap_or_else(|e| panic!("{e}"));
+            if let Some(hir) = crate::quick_parse::parse(&item.pattern, &|atom| full_parse(atom).ok()) {
+                assert_eq!(hir, full, "{}", item.pattern);
+                quick += 1;
+            }
+        }
+        assert!(quick * 10 >= pool.items.len() * 9, "{quick} of {} patterns parsed quickly", pool.items.len());
     }
 
     proptest::proptest! {
