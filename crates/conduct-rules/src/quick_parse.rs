@@ -129,7 +129,8 @@ impl Parser<'_> {
         if !lit.is_empty() {
             items.push(Hir::literal(lit));
         }
-        Some(Hir::concat(items))
+        // One item is its own concatenation (what `Hir::concat` would rebuild it into).
+        Some(if items.len() == 1 { items.pop()? } else { Hir::concat(items) })
     }
 
     /// `(…)` or `(?:…)`, at `(`.
