@@ -18,8 +18,9 @@ include!(concat!(env!("OUT_DIR"), "/packs.rs"));
 /// Most terms a policy may add (its own rules' terms included).
 pub const MAX_POLICY_TERMS: usize = 200_000;
 
-/// Longest span, in units, an exception or allow-phrase match is looked for before a trigger.
-const MAX_BLOCKER_UNITS: usize = 4096;
+/// Longest span, in bytes of `norm` (4096 units of up to four bytes), an exception or
+/// allow-phrase match is looked for before a trigger.
+const MAX_BLOCKER_BYTES: usize = 4 * 4096;
 
 /// How far back the next chunk starts after a cut inside a run without any break.
 const CHUNK_OVERLAP: usize = 2048;
@@ -526,7 +527,7 @@ impl Checker {
             let blocked = blockers[..until]
                 .iter()
                 .rev()
-                .take_while(|&&(first, _)| first + MAX_BLOCKER_UNITS >= hit.first)
+                .take_while(|&&(first, _)| first + MAX_BLOCKER_BYTES >= hit.first)
                 .map(|&(_, i)| &hits[i as usize])
                 .any(|b| b.last >= hit.first && (b.owner == Owner::Allow || b.owner == Owner::Exception(r)));
             if blocked {
@@ -575,7 +576,7 @@ impl Checker {
         options: &CheckOptions,
         memo: &mut SentenceMemo,
     ) -> Option<Diagnostic> {
-        let at = n.units[hit.first].norm as usize;
+        let at = hit.first;
         let (ss, se) = memo.sentence(&n.norm, at);
         let (mut start, mut end) = n.original_range(hit.first, hit.last);
         let extension = match memo.get_or_insert(r, ss, || self.sentence_context(rule, n, (ss, se), ss)) {
