@@ -578,7 +578,6 @@ impl Checker {
     ) -> Option<Diagnostic> {
         let at = hit.first;
         let (ss, se) = memo.sentence(&n.norm, at);
-        let (mut start, mut end) = n.original_range(hit.first, hit.last);
         let extension = match memo.get_or_insert(r, ss, || self.sentence_context(rule, n, (ss, se), ss)) {
             Ok(extension) => extension,
             Err(Cleared::Requires) => return None,
@@ -592,14 +591,16 @@ impl Checker {
                 memo.get_or_insert(r, us, || self.sentence_context(rule, n, (ss, se), us)).ok()?
             }
         };
-        if let Some((s, e)) = extension {
-            start = start.min(s);
-            end = end.max(e);
-        }
-        let (cs, ce) = segment::clause(&n.norm, at);
+        let (cs, ce) = memo.clause(&n.norm, at);
         let before = &n.norm[cs..at];
         if rule.unless_before.iter().any(|&id| self.regexes.is_match(id, before)) {
             return None;
+        }
+        // A finding: its original span (not looked up for the triggers context clears).
+        let (mut start, mut end) = n.original_range(hit.first, hit.last);
+        if let Some((s, e)) = extension {
+            start = start.min(s);
+            end = end.max(e);
         }
         // The language of the clause around the trigger: in 报价：our floor price is … the finding
         // is in English even though its sentence starts in Chinese.
@@ -648,6 +649,8 @@ struct SentenceMemo {
     entries: HashMap<(u32, usize), SentenceContext, crate::terms::FnvHash>,
     /// The last sentence found: hits come in text order, so most share it.
     last_sentence: Option<(usize, usize)>,
+    /// The last clause found, likewise.
+    last_clause: Option<(usize, usize)>,
     /// Where the contrast conjunctions of a sentence end (`segment::contrast_ends`), by its start:
     /// found only when a sentence-level `unless` cleared a trigger.
     contrasts: Option<(usize, Vec<usize>)>,
@@ -674,6 +677,18 @@ impl SentenceMemo {
             _ => {
                 let found = segment::sentence(norm, at);
                 self.last_sentence = Some(found);
+                found
+            }
+        }
+    }
+
+    /// Byte range of the clause of `norm` containing byte `at`.
+    fn clause(&mut self, norm: &str, at: usize) -> (usize, usize) {
+        match self.last_clause {
+            Some((cs, ce)) if cs <= at && at < ce => (cs, ce),
+            _ => {
+                let found = segment::clause(norm, at);
+                self.last_clause = Some(found);
                 found
             }
         }

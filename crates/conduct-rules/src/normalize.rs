@@ -141,8 +141,8 @@ pub(crate) fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
     } else {
-        // CJK first: `is_alphanumeric` searches the Unicode tables for every Han character.
-        !is_cjk(c) && c.is_alphanumeric()
+        // CJK and its punctuation first: `is_alphanumeric` searches the Unicode tables.
+        !is_cjk(c) && !matches!(c, '\u{3000}'..='\u{3004}' | '\u{3008}'..='\u{3020}') && c.is_alphanumeric()
     }
 }
 
@@ -200,13 +200,11 @@ struct AsciiClass {
     base: u8,
     fold: u8,
     sep: bool,
-    /// `fold` is a Latin letter.
-    letter: bool,
 }
 
 /// [`AsciiClass`] of every ASCII byte: lower case, separator, leetspeak fold.
 static ASCII: [AsciiClass; 128] = {
-    let mut table = [AsciiClass { base: 0, fold: 0, sep: false, letter: false }; 128];
+    let mut table = [AsciiClass { base: 0, fold: 0, sep: false }; 128];
     let mut i = 0;
     while i < 128 {
         let base = (i as u8).to_ascii_lowercase();
@@ -215,7 +213,24 @@ static ASCII: [AsciiClass; 128] = {
             Some(l) if !sep => l as u8,
             _ => base,
         };
-        table[i] = AsciiClass { base, fold, sep, letter: fold.is_ascii_alphabetic() };
+        table[i] = AsciiClass { base, fold, sep };
+        i += 1;
+    }
+    table
+};
+
+/// [`ASCII_FOLD`] of a separator (no ASCII character's fold).
+const SEPARATOR: u8 = 0xFF;
+
+/// The fold of every ASCII byte, or [`SEPARATOR`]: [`AsciiClass`] in one byte, for the loop over
+/// ASCII runs (256 entries, so a byte indexes it without a bounds check).
+static ASCII_FOLD: [u8; 256] = {
+    let mut table = [SEPARATOR; 256];
+    let mut i = 0;
+    while i < 128 {
+        if !ASCII[i].sep {
+            table[i] = ASCII[i].fold;
+        }
         i += 1;
     }
     table
@@ -478,13 +493,13 @@ impl Writer<'_> {
         let mut expect = self.expect;
         let mut next = self.norm_at(at);
         for &b in run {
-            let a = ASCII[usize::from(b & 0x7F)];
+            let fold = ASCII_FOLD[usize::from(b)];
             let j = next;
             next += 1;
-            if a.sep {
+            if fold == SEPARATOR {
                 continue;
             }
-            if a.fold == prev && a.letter && self.collapse(w - 1, j) {
+            if fold == prev && fold.is_ascii_lowercase() && self.collapse(w - 1, j) {
                 expect = usize::MAX;
                 continue;
             }
@@ -492,9 +507,9 @@ impl Writer<'_> {
                 self.segs.push(Seg { at: w as u32, norm: j as u32, count: 0, last: 0 });
             }
             if let Some(c) = compact.get_mut(w) {
-                *c = a.fold;
+                *c = fold;
             }
-            prev = a.fold;
+            prev = fold;
             w += 1;
             expect = next;
         }
@@ -748,6 +763,37 @@ impl Normalized {
         CChars { n: self, seg, at: p }
     }
 
+    /// [`Normalized::cchars_from`] for the match `p..end` of the compact stream, when `*near` is
+    /// the stretch holding the end of an earlier match (updated): the automaton reports its
+    /// matches by their ends, in order, so the stretch of the end is a few steps on from there and
+    /// the stretch of the start a few steps back, not a search away.
+    pub(crate) fn cchars_near(&self, p: usize, end: usize, near: &mut usize) -> CChars<'_> {
+        let segs = &self.segs;
+        let mut seg = (*near).min(segs.len().saturating_sub(1));
+        while segs.get(seg + 1).is_some_and(|s| (s.at as usize) < end) {
+            seg += 1;
+        }
+        *near = seg;
+        while seg > 0 && segs[seg].at as usize > p {
+            seg -= 1;
+        }
+        CChars { n: self, seg, at: p }
+    }
+
+    /// The last unit of the compact character that ends at byte `end` of the compact stream,
+    /// whose stretch is `seg` (as [`Normalized::cchars_near`] leaves it).
+    pub(crate) fn last_unit(&self, end: usize, seg: usize) -> usize {
+        let mut q = end.saturating_sub(1);
+        while q > 0 && self.compact.get(q).is_some_and(|&b| b & 0xC0 == 0x80) {
+            q -= 1;
+        }
+        match self.segs.get(seg) {
+            Some(s) if s.count == 0 => s.norm as usize + (q - s.at as usize),
+            Some(s) => s.last as usize,
+            None => 0,
+        }
+    }
+
     /// The base of the unit at byte `x` of `norm`.
     #[inline]
     pub(crate) fn base(&self, x: usize) -> char {
@@ -866,6 +912,13 @@ mod tests {
     }
 
     #[test]
+    fn word_chars_agree_with_unicode() {
+        for c in ('\u{80}'..='\u{FFFF}').chain('\u{20000}'..='\u{20010}') {
+            assert_eq!(is_word_char(c), !is_cjk(c) && c.is_alphanumeric(), "{c:?}");
+        }
+    }
+
+    #[test]
     fn ascii_table_agrees_with_the_character_rules() {
         for b in 0u8..128 {
             let c = b as char;
@@ -967,8 +1020,18 @@ mod tests {
     /// range of `norm` ranges (first unit at or after the start, last before the end).
     fn navigation_agrees(n: &Normalized, v: &Views) {
         let cchars: Vec<CChar> = n.cchars_from(0).collect();
+        let mut near = 0;
         for (k, c) in cchars.iter().enumerate() {
             assert_eq!(n.cchars_from(c.at as usize).collect::<Vec<_>>(), cchars[k..], "from {}", c.at);
+            // From the stretch of the one before, of the last one, of the first.
+            let end = (c.at + 1) as usize;
+            for mut from in [near, n.segs.len(), 0] {
+                let found: Vec<CChar> = n.cchars_near(c.at as usize, end, &mut from).collect();
+                assert_eq!(found, cchars[k..], "near {}", c.at);
+            }
+            // As for a match from the first character to this one's.
+            n.cchars_near(0, end, &mut near);
+            assert_eq!(n.last_unit(end, near), c.last as usize, "last unit of {}", c.at);
         }
         let unit = |i: usize| v.units.get(i).map(|u| (u.2 as usize, u.3));
         for (i, u) in v.units.iter().enumerate() {

@@ -256,14 +256,29 @@ impl TermMatcher {
         let input = Input::new(&n.compact);
         let mut state = OverlappingState::start();
         // The compact characters of a match, shared by the terms of its pattern.
-        let mut cc: Vec<CChar> = Vec::new();
+        let (mut cc, mut near): (Vec<CChar>, usize) = (Vec::new(), 0);
         // Errors are for anchored or stream searches, which this is not.
         while let Some(m) = ac.try_find_overlapping(&input, &mut state).ok().and_then(|()| state.get_match()) {
-            cc.clear();
-            cc.extend(n.cchars_from(m.start()).take_while(|c| (c.at as usize) < m.end()));
             let p = m.pattern().as_usize();
             let ids = self.term_ids.get(self.pattern_start[p] as usize..self.pattern_start[p + 1] as usize);
-            for &t in ids.unwrap_or_default() {
+            let ids = ids.unwrap_or_default();
+            let mut chars = n.cchars_near(m.start(), m.end(), &mut near);
+            let Some(head) = chars.next() else { continue };
+            // Inside a word, where most hits of short Latin terms are (`class`): ruled out before
+            // the rest of the match is looked at, when every term of the pattern needs a boundary.
+            let touched = |u: Option<(usize, char)>| u.is_some_and(|(_, c)| is_word_char(c));
+            if ids.iter().all(|&t| self.terms[t as usize].bound_start) && touched(n.unit_before(head.first as usize)) {
+                continue;
+            }
+            if ids.iter().all(|&t| self.terms[t as usize].bound_end)
+                && touched(n.unit_after(n.last_unit(m.end(), near)))
+            {
+                continue;
+            }
+            cc.clear();
+            cc.push(head);
+            cc.extend(chars.take_while(|c| (c.at as usize) < m.end()));
+            for &t in ids {
                 let spec = &self.terms[t as usize];
                 if let Some((first, last)) = verify(n, &cc, spec, &self.data) {
                     out.push(Hit { owner: spec.owner, first, last });
