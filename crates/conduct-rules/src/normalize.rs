@@ -20,7 +20,7 @@ use crate::t2s;
 
 /// One character of the compact stream: a run of non-separator units with the same folded
 /// character (runs longer than one only for repeated Latin letters). Computed from the
-/// [`Seg`] table when asked for ([`Normalized::cchars_from`]).
+/// [`Seg`] table when asked for ([`Normalized::cchars`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct CChar {
     /// Byte offsets in `norm` of the first and last unit of the run.
@@ -136,6 +136,21 @@ pub(crate) fn is_cjk(c: char) -> bool {
         | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3134F}')
 }
 
+/// The CJK Unified Ideographs block, every character of it assigned and a letter: the common
+/// case, answered before a search of the Unicode tables.
+fn is_han(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+/// `c.is_alphabetic()`, with ASCII and Han answered without the Unicode tables.
+pub(crate) fn is_letter(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphabetic()
+    } else {
+        is_han(c) || c.is_alphabetic()
+    }
+}
+
 /// A letter or digit of an alphabetic script: what a Latin word boundary must not touch.
 pub(crate) fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
@@ -161,7 +176,7 @@ pub(crate) fn is_separator(c: char) -> bool {
     if c.is_ascii() {
         return is_ascii_separator(c as u8);
     }
-    c.is_whitespace()
+    !is_han(c) && c.is_whitespace()
         || matches!(c,
             '·' | '•' | '‧' | '∙' | '・' | '°' | '×' | '¤' | '§' | '¦' | '♡' | '♥' | '☆' | '★'
             | '\u{2010}'..='\u{2015}' | '\u{2020}'..='\u{2027}' | '\u{2030}'..='\u{205E}'
@@ -374,7 +389,8 @@ impl Folds {
     }
 }
 
-/// Where the run of ASCII bytes from `i` on ends: eight bytes at a time.
+/// Where the run of ASCII bytes from `i` on ends: eight bytes at a time natively.
+#[cfg(not(target_arch = "wasm32"))]
 #[inline(always)]
 fn ascii_end(bytes: &[u8], mut i: usize) -> usize {
     while let Some(chunk) = bytes.get(i..i + 8) {
@@ -386,6 +402,12 @@ fn ascii_end(bytes: &[u8], mut i: usize) -> usize {
         i += 8;
     }
     i + bytes[i..].iter().position(|b| !b.is_ascii()).unwrap_or(bytes.len() - i)
+}
+
+/// Where the run of ASCII bytes from `i` on ends (the wasm, built for size: a byte at a time).
+#[cfg(target_arch = "wasm32")]
+fn ascii_end(bytes: &[u8], i: usize) -> usize {
+    bytes[i..].iter().position(|b| !b.is_ascii()).map_or(bytes.len(), |p| i + p)
 }
 
 /// The views while [`Normalized::fill`] builds them, in locals of `fill` so that their lengths
@@ -424,21 +446,15 @@ impl Writer<'_> {
         self.copied = at;
     }
 
-    /// Byte `x` of `norm`, written or still pending in the text (then not lower-cased yet).
-    fn norm_byte(&self, x: usize) -> u8 {
-        let byte = match x.checked_sub(self.norm.len()) {
-            None => self.norm.as_bytes().get(x),
-            Some(d) => self.text.as_bytes().get(self.copied + d),
-        };
-        byte.copied().unwrap_or(0)
-    }
-
     /// The base of the unit before unit `x`, written or still pending (then not lower-cased yet).
+    // Called when a letter follows the same letter (rare): one copy.
+    #[inline(never)]
     fn char_before(&self, x: usize) -> Option<char> {
-        match x.checked_sub(self.norm.len()) {
-            Some(d) if d > 0 => self.text.get(self.copied..self.copied + d)?.chars().next_back(),
-            _ => self.norm.get(..x)?.chars().next_back(),
-        }
+        let before = match x.checked_sub(self.norm.len()) {
+            Some(d) if d > 0 => self.text.get(self.copied..self.copied + d),
+            _ => self.norm.get(..x),
+        };
+        before?.chars().next_back()
     }
 
     /// Starts a plain stretch of the compact stream at unit `j`, unless the last one goes on there.
@@ -463,7 +479,8 @@ impl Writer<'_> {
         } else {
             (s.norm as usize, s.last as usize, s.count)
         };
-        if last + utf8_len(self.norm_byte(last)) == j {
+        // Right after the run's last unit, nothing between.
+        if self.char_before(j).map(|c| j - c.len_utf8()) == Some(last) {
             if s.count == 0 && s.at as usize != p {
                 self.segs.push(Seg { at: p as u32, norm: first as u32, count: 2, last: j as u32 });
             } else if let Some(s) = self.segs.last_mut() {
@@ -484,9 +501,11 @@ impl Writer<'_> {
     /// character (by index into room made for the whole run), and a stretch where a word starts.
     #[inline(always)]
     fn ascii(&mut self, at: usize, run: &[u8]) {
-        // The stream out of `self` meanwhile, so that its pointer stays in a register.
+        // The stream out of `self` meanwhile, so that its pointer stays in a register; natively
+        // written by index into room made for the run (the wasm, built for size, pushes).
         let mut compact = std::mem::take(&mut self.compact);
         let mut w = compact.len();
+        #[cfg(not(target_arch = "wasm32"))]
         compact.resize(w + run.len(), 0);
         // The last compact byte (0 is no letter's fold).
         let mut prev = w.checked_sub(1).map_or(0, |p| compact[p]);
@@ -506,13 +525,17 @@ impl Writer<'_> {
             if j != expect {
                 self.segs.push(Seg { at: w as u32, norm: j as u32, count: 0, last: 0 });
             }
+            #[cfg(not(target_arch = "wasm32"))]
             if let Some(c) = compact.get_mut(w) {
                 *c = fold;
             }
+            #[cfg(target_arch = "wasm32")]
+            compact.push(fold);
             prev = fold;
             w += 1;
             expect = next;
         }
+        #[cfg(not(target_arch = "wasm32"))]
         compact.truncate(w);
         self.compact = compact;
         self.expect = expect;
@@ -588,7 +611,7 @@ impl Writer<'_> {
     }
 }
 
-/// The compact characters from a byte of the compact stream on ([`Normalized::cchars_from`]).
+/// The compact characters from a byte of the compact stream on ([`Normalized::cchars_near`]).
 pub(crate) struct CChars<'a> {
     n: &'a Normalized,
     /// The stretch holding `at`.
@@ -603,7 +626,8 @@ impl Iterator for CChars<'_> {
     fn next(&mut self) -> Option<CChar> {
         let n = self.n;
         let &b = n.compact.get(self.at)?;
-        while n.segs.get(self.seg + 1).is_some_and(|s| s.at as usize <= self.at) {
+        // (A stretch holds at least one character: one step at most.)
+        if n.segs.get(self.seg + 1).is_some_and(|s| s.at as usize <= self.at) {
             self.seg += 1;
         }
         let s = n.segs.get(self.seg)?;
@@ -714,27 +738,35 @@ impl Normalized {
     /// the collapsed pattern `ashole` would not match. Inside such a run of at least three
     /// one-letter words, two equal neighbours become one run, as if written together.
     fn merge_spaced_doubles(&mut self) {
-        let old: Vec<CChar> = self.cchars_from(0).collect();
+        let mut old: Vec<CChar> = Vec::with_capacity(self.compact.len());
+        for c in self.cchars() {
+            old.push(c);
+        }
         let single = |c: &CChar| c.count == 1 && stands_alone(self, c.first as usize, c.last as usize);
-        let chars: Vec<char> = String::from_utf8_lossy(&self.compact).chars().collect();
-        let (mut compact, mut cchars) = (Vec::with_capacity(self.compact.len()), Vec::with_capacity(chars.len()));
+        // The bytes of compact character `k`; a letter to merge is one byte.
+        let bytes = |k: usize| {
+            let end = old.get(k + 1).map_or(self.compact.len(), |c| c.at as usize);
+            self.compact.get(old[k].at as usize..end).unwrap_or_default()
+        };
+        let (mut compact, mut cchars) = (Vec::with_capacity(self.compact.len()), Vec::with_capacity(old.len()));
         let mut k = 0;
-        while k < chars.len() {
+        while k < old.len() {
             let start = k;
             let mut merged = old[k];
-            while k + 1 < chars.len()
-                && chars[k + 1] == chars[start]
-                && chars[start].is_ascii_alphabetic()
+            let letter = matches!(bytes(start), [b] if b.is_ascii_alphabetic());
+            while k + 1 < old.len()
+                && letter
+                && bytes(k + 1) == bytes(start)
                 && single(&old[k])
                 && single(&old[k + 1])
-                && ((start > 0 && single(&old[start - 1])) || (k + 2 < chars.len() && single(&old[k + 2])))
+                && ((start > 0 && single(&old[start - 1])) || (k + 2 < old.len() && single(&old[k + 2])))
             {
                 k += 1;
                 merged.last = old[k].last;
                 merged.count += 1;
             }
             merged.at = compact.len() as u32;
-            compact.extend_from_slice(chars[start].encode_utf8(&mut [0; 4]).as_bytes());
+            compact.extend_from_slice(bytes(start));
             cchars.push(merged);
             k += 1;
         }
@@ -757,13 +789,13 @@ impl Normalized {
         }
     }
 
-    /// The compact characters from byte `p` of the compact stream (where one starts) on.
-    pub(crate) fn cchars_from(&self, p: usize) -> CChars<'_> {
-        let seg = self.segs.partition_point(|s| s.at as usize <= p).saturating_sub(1);
-        CChars { n: self, seg, at: p }
+    /// The compact characters, in order.
+    pub(crate) fn cchars(&self) -> CChars<'_> {
+        CChars { n: self, seg: 0, at: 0 }
     }
 
-    /// [`Normalized::cchars_from`] for the match `p..end` of the compact stream, when `*near` is
+    /// The compact characters from byte `p` (where one starts) on, for the match `p..end` of the
+    /// compact stream, when `*near` is
     /// the stretch holding the end of an earlier match (updated): the automaton reports its
     /// matches by their ends, in order, so the stretch of the end is a few steps on from there and
     /// the stretch of the start a few steps back, not a search away.
@@ -782,6 +814,7 @@ impl Normalized {
 
     /// The last unit of the compact character that ends at byte `end` of the compact stream,
     /// whose stretch is `seg` (as [`Normalized::cchars_near`] leaves it).
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     pub(crate) fn last_unit(&self, end: usize, seg: usize) -> usize {
         let mut q = end.saturating_sub(1);
         while q > 0 && self.compact.get(q).is_some_and(|&b| b & 0xC0 == 0x80) {
@@ -810,7 +843,9 @@ impl Normalized {
     }
 
     /// The unit before the unit at `x`, and its base.
-    #[inline]
+    // Inlined natively; one copy in the wasm, built for size (it decodes UTF-8 backwards).
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
     pub(crate) fn unit_before(&self, x: usize) -> Option<(usize, char)> {
         match self.norm.as_bytes().get(x.checked_sub(1)?) {
             Some(&b) if b < 0x80 => Some((x - 1, b as char)),
@@ -819,7 +854,8 @@ impl Normalized {
     }
 
     /// The unit after the unit at `x`, and its base.
-    #[inline]
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
     pub(crate) fn unit_after(&self, x: usize) -> Option<(usize, char)> {
         let e = self.unit_end(x);
         (e < self.norm.len()).then(|| (e, self.base(e)))
@@ -891,7 +927,7 @@ mod tests {
         let n = Normalized::new("f.u.c.k sh1t 煞笔 fuuuuck", &folds());
         assert_eq!(n.compact, "fuckshit煞逼fuck".as_bytes());
         // the collapsed run covers the original "uuuu"
-        let u = n.cchars_from(0).find(|c| c.count == 4).expect("collapsed run");
+        let u = n.cchars().find(|c| c.count == 4).expect("collapsed run");
         let (s, e) = n.original_range(u.first as usize, u.last as usize);
         assert_eq!(&"f.u.c.k sh1t 煞笔 fuuuuck"[s..e], "uuuu");
     }
@@ -912,9 +948,13 @@ mod tests {
     }
 
     #[test]
-    fn word_chars_agree_with_unicode() {
-        for c in ('\u{80}'..='\u{FFFF}').chain('\u{20000}'..='\u{20010}') {
+    fn word_chars_letters_and_separators_agree_with_unicode() {
+        for c in ('\0'..='\u{FFFF}').chain('\u{20000}'..='\u{20010}') {
             assert_eq!(is_word_char(c), !is_cjk(c) && c.is_alphanumeric(), "{c:?}");
+            assert_eq!(is_letter(c), c.is_alphabetic(), "{c:?}");
+            if is_han(c) {
+                assert!(!is_separator(c) && !c.is_whitespace(), "{c:?}");
+            }
         }
     }
 
@@ -956,7 +996,7 @@ mod tests {
                 })
                 .collect(),
             compact: String::from_utf8(n.compact.clone()).expect("compact is UTF-8"),
-            cchars: n.cchars_from(0).map(|c| (index(c.first), index(c.last), c.count, c.at)).collect(),
+            cchars: n.cchars().map(|c| (index(c.first), index(c.last), c.count, c.at)).collect(),
         }
     }
 
@@ -1019,10 +1059,9 @@ mod tests {
     /// compact characters from each of them on, a unit's neighbours and base, and the original
     /// range of `norm` ranges (first unit at or after the start, last before the end).
     fn navigation_agrees(n: &Normalized, v: &Views) {
-        let cchars: Vec<CChar> = n.cchars_from(0).collect();
+        let cchars: Vec<CChar> = n.cchars().collect();
         let mut near = 0;
         for (k, c) in cchars.iter().enumerate() {
-            assert_eq!(n.cchars_from(c.at as usize).collect::<Vec<_>>(), cchars[k..], "from {}", c.at);
             // From the stretch of the one before, of the last one, of the first.
             let end = (c.at + 1) as usize;
             for mut from in [near, n.segs.len(), 0] {

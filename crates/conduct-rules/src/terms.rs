@@ -8,7 +8,7 @@ use aho_corasick::dfa;
 use aho_corasick::nfa::noncontiguous;
 use aho_corasick::{Input, MatchKind};
 
-use crate::normalize::{is_leet, is_separator, is_word_char, stands_alone, CChar, Folds, Normalized};
+use crate::normalize::{is_leet, is_letter, is_separator, is_word_char, stands_alone, CChar, Folds, Normalized};
 
 /// What a term belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,11 +142,13 @@ impl TermMatcherBuilder {
         let data = &mut self.data;
         let (cstart, bstart) = (data.runs.len(), data.bases.len());
         let mut prev_end: Option<usize> = None;
-        for c in n.cchars_from(0) {
+        for c in n.cchars() {
             data.sep_before.push(prev_end.is_some_and(|e| c.first as usize > e));
             prev_end = Some(n.unit_end(c.last as usize));
             data.runs.push(c.count);
-            data.bases.extend(n.units(c.first as usize, c.last as usize).map(|(_, b)| b).filter(|&b| !is_separator(b)));
+            for (_, b) in n.units(c.first as usize, c.last as usize).filter(|&(_, b)| !is_separator(b)) {
+                data.bases.push(b);
+            }
         }
         let bases = &data.bases[bstart..];
         let (first, last) = (bases[0], bases[bases.len() - 1]);
@@ -265,19 +267,24 @@ impl TermMatcher {
             let mut chars = n.cchars_near(m.start(), m.end(), &mut near);
             let Some(head) = chars.next() else { continue };
             // Inside a word, where most hits of short Latin terms are (`class`): ruled out before
-            // the rest of the match is looked at, when every term of the pattern needs a boundary.
-            let touched = |u: Option<(usize, char)>| u.is_some_and(|(_, c)| is_word_char(c));
-            if ids.iter().all(|&t| self.terms[t as usize].bound_start) && touched(n.unit_before(head.first as usize)) {
-                continue;
-            }
-            if ids.iter().all(|&t| self.terms[t as usize].bound_end)
-                && touched(n.unit_after(n.last_unit(m.end(), near)))
+            // the rest of the match is looked at, when every term of the pattern needs a boundary
+            // (natively: the wasm, built for size, leaves it to `verify`).
+            #[cfg(not(target_arch = "wasm32"))]
             {
-                continue;
+                let touched = |u: Option<(usize, char)>| u.is_some_and(|(_, c)| is_word_char(c));
+                let all = |bound: fn(&TermSpec) -> bool| ids.iter().all(|&t| bound(&self.terms[t as usize]));
+                if all(|t| t.bound_start) && touched(n.unit_before(head.first as usize)) {
+                    continue;
+                }
+                if all(|t| t.bound_end) && touched(n.unit_after(n.last_unit(m.end(), near))) {
+                    continue;
+                }
             }
             cc.clear();
             cc.push(head);
-            cc.extend(chars.take_while(|c| (c.at as usize) < m.end()));
+            for c in chars.take_while(|c| (c.at as usize) < m.end()) {
+                cc.push(c);
+            }
             for &t in ids {
                 let spec = &self.terms[t as usize];
                 if let Some((first, last)) = verify(n, &cc, spec, &self.data) {
@@ -318,7 +325,7 @@ fn verify(n: &Normalized, cc: &[CChar], t: &TermSpec, data: &TermData) -> Option
     // Unit `base` where the term has `tb`: false when that rules the hit out.
     let mut unit = |base: char, tb: char| {
         if base == tb {
-            real_letters += usize::from(base.is_alphabetic());
+            real_letters += usize::from(is_letter(base));
         } else if !t.fuzzy {
             return false;
         } else if is_leet(base) {
@@ -403,16 +410,18 @@ fn verify(n: &Normalized, cc: &[CChar], t: &TermSpec, data: &TermData) -> Option
 /// The one-letter word next to unit `at` (before it when `back`) across one or two separators,
 /// if there is one: the neighbour of a spelt-out letter in `f u c k` or `a-s-s`.
 fn spelt_neighbour(n: &Normalized, at: usize, back: bool) -> Option<usize> {
-    let step = |i: usize| if back { n.unit_before(i) } else { n.unit_after(i) };
-    let (mut i, mut c) = step(at)?;
-    let mut gap = 0;
-    while is_separator(c) {
+    let (mut i, mut gap) = (at, 0);
+    let c = loop {
+        let (j, c) = if back { n.unit_before(i) } else { n.unit_after(i) }?;
+        i = j;
+        if !is_separator(c) {
+            break c;
+        }
         gap += 1;
         if gap > 2 {
             return None;
         }
-        (i, c) = step(i)?;
-    }
+    };
     (gap > 0 && is_word_char(c) && stands_alone(n, i, i)).then_some(i)
 }
 
