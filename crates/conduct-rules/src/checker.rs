@@ -672,26 +672,12 @@ enum Cleared {
 impl SentenceMemo {
     /// Byte range of the sentence of `norm` containing byte `at`.
     fn sentence(&mut self, norm: &str, at: usize) -> (usize, usize) {
-        match self.last_sentence {
-            Some((ss, se)) if ss <= at && at < se => (ss, se),
-            _ => {
-                let found = segment::sentence(norm, at);
-                self.last_sentence = Some(found);
-                found
-            }
-        }
+        around(&mut self.last_sentence, norm, at, segment::sentence)
     }
 
     /// Byte range of the clause of `norm` containing byte `at`.
     fn clause(&mut self, norm: &str, at: usize) -> (usize, usize) {
-        match self.last_clause {
-            Some((cs, ce)) if cs <= at && at < ce => (cs, ce),
-            _ => {
-                let found = segment::clause(norm, at);
-                self.last_clause = Some(found);
-                found
-            }
-        }
+        around(&mut self.last_clause, norm, at, segment::clause)
     }
 
     /// Where the last contrast conjunction before byte `at` of sentence `(ss, se)` ends, or `ss`.
@@ -710,6 +696,24 @@ impl SentenceMemo {
         compute: impl FnOnce() -> SentenceContext,
     ) -> SentenceContext {
         *self.entries.entry((rule, sentence)).or_insert_with(compute)
+    }
+}
+
+/// The range `find` gives around byte `at` of `norm`: `*last` when it holds `at` (the ranges
+/// are sentences or clauses, so any byte of one gives that one), else found and kept in `*last`.
+fn around(
+    last: &mut Option<(usize, usize)>,
+    norm: &str,
+    at: usize,
+    find: fn(&str, usize) -> (usize, usize),
+) -> (usize, usize) {
+    match *last {
+        Some((s, e)) if s <= at && at < e => (s, e),
+        _ => {
+            let found = find(norm, at);
+            *last = Some(found);
+            found
+        }
     }
 }
 

@@ -861,10 +861,9 @@ impl Normalized {
         (e < self.norm.len()).then(|| (e, self.base(e)))
     }
 
-    /// The units from `first` to `last`, and their bases.
-    pub(crate) fn units(&self, first: usize, last: usize) -> impl Iterator<Item = (usize, char)> + '_ {
-        let run = self.norm.get(first..self.unit_end(last)).unwrap_or_default();
-        run.char_indices().map(move |(i, c)| (first + i, c))
+    /// The bases of the units from `first` to `last`: the part of `norm` they are.
+    pub(crate) fn units(&self, first: usize, last: usize) -> &str {
+        self.norm.get(first..self.unit_end(last)).unwrap_or_default()
     }
 
     /// Original byte range of the unit at `x`.

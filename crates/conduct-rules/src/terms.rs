@@ -146,7 +146,7 @@ impl TermMatcherBuilder {
             data.sep_before.push(prev_end.is_some_and(|e| c.first as usize > e));
             prev_end = Some(n.unit_end(c.last as usize));
             data.runs.push(c.count);
-            for (_, b) in n.units(c.first as usize, c.last as usize).filter(|&(_, b)| !is_separator(b)) {
+            for b in n.units(c.first as usize, c.last as usize).chars().filter(|&b| !is_separator(b)) {
                 data.bases.push(b);
             }
         }
@@ -318,7 +318,7 @@ fn verify(n: &Normalized, cc: &[CChar], t: &TermSpec, data: &TermData) -> Option
     // units are more than its letters, i.e. with separators inside).
     let single = |k: usize| {
         let (a, b) = (cc[k].first as usize, cc[k].last as usize);
-        (cc[k].count == 1 || n.units(a, b).count() > cc[k].count as usize) && stands_alone(n, a, b)
+        (cc[k].count == 1 || n.units(a, b).chars().count() > cc[k].count as usize) && stands_alone(n, a, b)
     };
     let mut leet_used = false;
     let mut real_letters = 0usize;
@@ -345,8 +345,8 @@ fn verify(n: &Normalized, cc: &[CChar], t: &TermSpec, data: &TermData) -> Option
                 return None;
             }
         } else {
-            let units = n.units(c.first as usize, c.last as usize).filter(|&(_, b)| !is_separator(b));
-            for (j, (_, base)) in units.enumerate() {
+            let units = n.units(c.first as usize, c.last as usize).chars().filter(|&b| !is_separator(b));
+            for (j, base) in units.enumerate() {
                 if !unit(base, bases[bi + j.min(run as usize - 1)]) {
                     return None;
                 }
