@@ -18,8 +18,9 @@ include!(concat!(env!("OUT_DIR"), "/packs.rs"));
 /// Most terms a policy may add (its own rules' terms included).
 pub const MAX_POLICY_TERMS: usize = 200_000;
 
-/// Longest span, in units, an exception or allow-phrase match is looked for before a trigger.
-const MAX_BLOCKER_UNITS: usize = 4096;
+/// Longest span, in bytes of `norm` (4096 units of up to four bytes), an exception or
+/// allow-phrase match is looked for before a trigger.
+const MAX_BLOCKER_BYTES: usize = 4 * 4096;
 
 /// How far back the next chunk starts after a cut inside a run without any break.
 const CHUNK_OVERLAP: usize = 2048;
@@ -526,7 +527,7 @@ impl Checker {
             let blocked = blockers[..until]
                 .iter()
                 .rev()
-                .take_while(|&&(first, _)| first + MAX_BLOCKER_UNITS >= hit.first)
+                .take_while(|&&(first, _)| first + MAX_BLOCKER_BYTES >= hit.first)
                 .map(|&(_, i)| &hits[i as usize])
                 .any(|b| b.last >= hit.first && (b.owner == Owner::Allow || b.owner == Owner::Exception(r)));
             if blocked {
@@ -575,9 +576,8 @@ impl Checker {
         options: &CheckOptions,
         memo: &mut SentenceMemo,
     ) -> Option<Diagnostic> {
-        let at = n.units[hit.first].norm as usize;
+        let at = hit.first;
         let (ss, se) = memo.sentence(&n.norm, at);
-        let (mut start, mut end) = n.original_range(hit.first, hit.last);
         let extension = match memo.get_or_insert(r, ss, || self.sentence_context(rule, n, (ss, se), ss)) {
             Ok(extension) => extension,
             Err(Cleared::Requires) => return None,
@@ -591,14 +591,16 @@ impl Checker {
                 memo.get_or_insert(r, us, || self.sentence_context(rule, n, (ss, se), us)).ok()?
             }
         };
-        if let Some((s, e)) = extension {
-            start = start.min(s);
-            end = end.max(e);
-        }
-        let (cs, ce) = segment::clause(&n.norm, at);
+        let (cs, ce) = memo.clause(&n.norm, at);
         let before = &n.norm[cs..at];
         if rule.unless_before.iter().any(|&id| self.regexes.is_match(id, before)) {
             return None;
+        }
+        // A finding: its original span (not looked up for the triggers context clears).
+        let (mut start, mut end) = n.original_range(hit.first, hit.last);
+        if let Some((s, e)) = extension {
+            start = start.min(s);
+            end = end.max(e);
         }
         // The language of the clause around the trigger: in 报价：our floor price is … the finding
         // is in English even though its sentence starts in Chinese.
@@ -647,6 +649,8 @@ struct SentenceMemo {
     entries: HashMap<(u32, usize), SentenceContext, crate::terms::FnvHash>,
     /// The last sentence found: hits come in text order, so most share it.
     last_sentence: Option<(usize, usize)>,
+    /// The last clause found, likewise.
+    last_clause: Option<(usize, usize)>,
     /// Where the contrast conjunctions of a sentence end (`segment::contrast_ends`), by its start:
     /// found only when a sentence-level `unless` cleared a trigger.
     contrasts: Option<(usize, Vec<usize>)>,
@@ -668,14 +672,12 @@ enum Cleared {
 impl SentenceMemo {
     /// Byte range of the sentence of `norm` containing byte `at`.
     fn sentence(&mut self, norm: &str, at: usize) -> (usize, usize) {
-        match self.last_sentence {
-            Some((ss, se)) if ss <= at && at < se => (ss, se),
-            _ => {
-                let found = segment::sentence(norm, at);
-                self.last_sentence = Some(found);
-                found
-            }
-        }
+        around(&mut self.last_sentence, norm, at, segment::sentence)
+    }
+
+    /// Byte range of the clause of `norm` containing byte `at`.
+    fn clause(&mut self, norm: &str, at: usize) -> (usize, usize) {
+        around(&mut self.last_clause, norm, at, segment::clause)
     }
 
     /// Where the last contrast conjunction before byte `at` of sentence `(ss, se)` ends, or `ss`.
@@ -694,6 +696,24 @@ impl SentenceMemo {
         compute: impl FnOnce() -> SentenceContext,
     ) -> SentenceContext {
         *self.entries.entry((rule, sentence)).or_insert_with(compute)
+    }
+}
+
+/// The range `find` gives around byte `at` of `norm`: `*last` when it holds `at` (the ranges
+/// are sentences or clauses, so any byte of one gives that one), else found and kept in `*last`.
+fn around(
+    last: &mut Option<(usize, usize)>,
+    norm: &str,
+    at: usize,
+    find: fn(&str, usize) -> (usize, usize),
+) -> (usize, usize) {
+    match *last {
+        Some((s, e)) if s <= at && at < e => (s, e),
+        _ => {
+            let found = find(norm, at);
+            *last = Some(found);
+            found
+        }
     }
 }
 

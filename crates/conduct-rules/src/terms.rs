@@ -8,7 +8,7 @@ use aho_corasick::dfa;
 use aho_corasick::nfa::noncontiguous;
 use aho_corasick::{Input, MatchKind};
 
-use crate::normalize::{is_leet, is_word_char, stands_alone, Folds, Normalized, Unit};
+use crate::normalize::{is_leet, is_letter, is_separator, is_word_char, stands_alone, CChar, Folds, Normalized};
 
 /// What a term belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +53,7 @@ struct TermData {
     bases: Vec<char>,
 }
 
-/// A verified hit: who owns it and the units it covers.
+/// A verified hit: who owns it and the units it covers (by their byte offsets in `norm`).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Hit {
     pub owner: Owner,
@@ -136,17 +136,19 @@ impl TermMatcherBuilder {
         let body = trimmed.trim_start_matches('*').trim_end_matches('*');
         let n = &mut self.scratch;
         n.renew(body, folds);
-        if n.cchars.is_empty() {
+        if n.compact.is_empty() {
             return Err(TermError::Empty);
         }
         let data = &mut self.data;
         let (cstart, bstart) = (data.runs.len(), data.bases.len());
-        let mut prev_last: Option<u32> = None;
-        for c in &n.cchars {
-            data.sep_before.push(prev_last.is_some_and(|p| c.first > p + 1));
-            prev_last = Some(c.last);
+        let mut prev_end: Option<usize> = None;
+        for c in n.cchars() {
+            data.sep_before.push(prev_end.is_some_and(|e| c.first as usize > e));
+            prev_end = Some(n.unit_end(c.last as usize));
             data.runs.push(c.count);
-            data.bases.extend(n.units[c.first as usize..=c.last as usize].iter().filter(|u| !u.sep).map(|u| u.base));
+            for b in n.units(c.first as usize, c.last as usize).chars().filter(|&b| !is_separator(b)) {
+                data.bases.push(b);
+            }
         }
         let bases = &data.bases[bstart..];
         let (first, last) = (bases[0], bases[bases.len() - 1]);
@@ -255,14 +257,37 @@ impl TermMatcher {
     fn hits_of(&self, ac: &impl Automaton, n: &Normalized, out: &mut Vec<Hit>) {
         let input = Input::new(&n.compact);
         let mut state = OverlappingState::start();
+        // The compact characters of a match, shared by the terms of its pattern.
+        let (mut cc, mut near): (Vec<CChar>, usize) = (Vec::new(), 0);
         // Errors are for anchored or stream searches, which this is not.
         while let Some(m) = ac.try_find_overlapping(&input, &mut state).ok().and_then(|()| state.get_match()) {
-            let ci = n.cchar_at(m.start());
             let p = m.pattern().as_usize();
             let ids = self.term_ids.get(self.pattern_start[p] as usize..self.pattern_start[p + 1] as usize);
-            for &t in ids.unwrap_or_default() {
+            let ids = ids.unwrap_or_default();
+            let mut chars = n.cchars_near(m.start(), m.end(), &mut near);
+            let Some(head) = chars.next() else { continue };
+            // Inside a word, where most hits of short Latin terms are (`class`): ruled out before
+            // the rest of the match is looked at, when every term of the pattern needs a boundary
+            // (natively: the wasm, built for size, leaves it to `verify`).
+            #[cfg(not(target_arch = "wasm32"))]
+            {
+                let touched = |u: Option<(usize, char)>| u.is_some_and(|(_, c)| is_word_char(c));
+                let all = |bound: fn(&TermSpec) -> bool| ids.iter().all(|&t| bound(&self.terms[t as usize]));
+                if all(|t| t.bound_start) && touched(n.unit_before(head.first as usize)) {
+                    continue;
+                }
+                if all(|t| t.bound_end) && touched(n.unit_after(n.last_unit(m.end(), near))) {
+                    continue;
+                }
+            }
+            cc.clear();
+            cc.push(head);
+            for c in chars.take_while(|c| (c.at as usize) < m.end()) {
+                cc.push(c);
+            }
+            for &t in ids {
                 let spec = &self.terms[t as usize];
-                if let Some((first, last)) = verify(n, ci, spec, &self.data) {
+                if let Some((first, last)) = verify(n, &cc, spec, &self.data) {
                     out.push(Hit { owner: spec.owner, first, last });
                 }
             }
@@ -270,54 +295,69 @@ impl TermMatcher {
     }
 }
 
-/// Checks an automaton hit starting at compact character `ci` against the term; returns the
-/// covered unit range.
-fn verify(n: &Normalized, ci: usize, t: &TermSpec, data: &TermData) -> Option<(usize, usize)> {
+/// Checks an automaton hit, whose compact characters are `cc`, against the term; returns the
+/// covered units (their offsets in `norm`).
+fn verify(n: &Normalized, cc: &[CChar], t: &TermSpec, data: &TermData) -> Option<(usize, usize)> {
     let len = t.clen as usize;
-    let cc = n.cchars.get(ci..ci + len)?;
+    if cc.len() != len {
+        return None;
+    }
     let runs = &data.runs[t.cstart as usize..][..len];
     let sep_before = &data.sep_before[t.cstart as usize..][..len];
     let bases = &data.bases[t.bstart as usize..];
-    let units = &n.units;
+    let word = |u: Option<(usize, char)>| u.is_some_and(|(_, c)| is_word_char(c));
     let first = cc[0].first as usize;
     let last = cc[len - 1].last as usize;
-    if t.bound_start && first > 0 && is_word_char(units[first - 1].base) {
+    if t.bound_start && word(n.unit_before(first)) {
         return None;
     }
-    if t.bound_end && last + 1 < units.len() && is_word_char(units[last + 1].base) {
+    if t.bound_end && word(n.unit_after(last)) {
         return None;
     }
     // A one-letter word, or a doubled letter spelt out (`s s` in `a s s h o l e`: a run whose
     // units are more than its letters, i.e. with separators inside).
     let single = |k: usize| {
         let (a, b) = (cc[k].first as usize, cc[k].last as usize);
-        (cc[k].count == 1 || b + 1 - a > cc[k].count as usize) && stands_alone(units, a, b)
+        (cc[k].count == 1 || n.units(a, b).chars().count() > cc[k].count as usize) && stands_alone(n, a, b)
     };
     let mut leet_used = false;
     let mut real_letters = 0usize;
+    // Unit `base` where the term has `tb`: false when that rules the hit out.
+    let mut unit = |base: char, tb: char| {
+        if base == tb {
+            real_letters += usize::from(is_letter(base));
+        } else if !t.fuzzy {
+            return false;
+        } else if is_leet(base) {
+            leet_used = true;
+        }
+        true
+    };
     let mut bi = 0usize;
     for (k, c) in cc.iter().enumerate() {
         let run = runs[k];
         if (t.fuzzy && c.count < run) || (!t.fuzzy && c.count != run) {
             return None;
         }
-        for (j, u) in units[c.first as usize..=c.last as usize].iter().filter(|u| !u.sep).enumerate() {
-            let tb = bases[bi + j.min(run as usize - 1)];
-            if u.base == tb {
-                real_letters += usize::from(u.base.is_alphabetic());
-            } else if !t.fuzzy {
+        if c.count == 1 {
+            // One unit, not a separator (the common case).
+            if !unit(n.base(c.first as usize), bases[bi]) {
                 return None;
-            } else if is_leet(u.base) {
-                leet_used = true;
+            }
+        } else {
+            let units = n.units(c.first as usize, c.last as usize).chars().filter(|&b| !is_separator(b));
+            for (j, base) in units.enumerate() {
+                if !unit(base, bases[bi + j.min(run as usize - 1)]) {
+                    return None;
+                }
             }
         }
         bi += run as usize;
-        if k > 0 && cc[k - 1].last + 1 < c.first && !sep_before[k] {
-            let left = units[cc[k - 1].last as usize].base;
-            let right = units[c.first as usize].base;
-            if is_word_char(left) && is_word_char(right) {
-                let gap = &units[cc[k - 1].last as usize + 1..c.first as usize];
-                if gap.iter().any(|u| u.base.is_whitespace()) {
+        if k > 0 && !sep_before[k] {
+            let (left, right) = (cc[k - 1].last as usize, c.first as usize);
+            let gap = n.unit_end(left);
+            if gap < right && is_word_char(n.base(left)) && is_word_char(n.base(right)) {
+                if n.norm.get(gap..right).unwrap_or_default().chars().any(char::is_whitespace) {
                     if !(single(k - 1) && single(k)) {
                         return None;
                     }
@@ -336,10 +376,10 @@ fn verify(n: &Normalized, ci: usize, t: &TermSpec, data: &TermData) -> Option<(u
     // except right after the words `a` and `I`; an open end takes in the rest of the run
     // (`f u c k i n g`).
     if single(0) {
-        while let Some(p) = spelt_neighbour(units, first, true) {
+        while let Some(p) = spelt_neighbour(n, first, true) {
             if t.open_start {
                 first = p;
-            } else if matches!(units[p].base, 'a' | 'i') && spelt_neighbour(units, p, true).is_none() {
+            } else if matches!(n.base(p), 'a' | 'i') && spelt_neighbour(n, p, true).is_none() {
                 break;
             } else {
                 return None;
@@ -347,36 +387,42 @@ fn verify(n: &Normalized, ci: usize, t: &TermSpec, data: &TermData) -> Option<(u
         }
     }
     if single(len - 1) {
-        while let Some(p) = spelt_neighbour(units, last, false) {
+        while let Some(p) = spelt_neighbour(n, last, false) {
             if !t.open_end {
                 return None;
             }
             last = p;
         }
     }
-    while t.open_start && first > 0 && is_word_char(units[first - 1].base) {
-        first -= 1;
+    if t.open_start {
+        while let Some((p, _)) = n.unit_before(first).filter(|&(_, c)| is_word_char(c)) {
+            first = p;
+        }
     }
-    while t.open_end && last + 1 < units.len() && is_word_char(units[last + 1].base) {
-        last += 1;
+    if t.open_end {
+        while let Some((p, _)) = n.unit_after(last).filter(|&(_, c)| is_word_char(c)) {
+            last = p;
+        }
     }
     Some((first, last))
 }
 
 /// The one-letter word next to unit `at` (before it when `back`) across one or two separators,
 /// if there is one: the neighbour of a spelt-out letter in `f u c k` or `a-s-s`.
-fn spelt_neighbour(units: &[Unit], at: usize, back: bool) -> Option<usize> {
-    let step = |i: usize| if back { i.checked_sub(1) } else { Some(i + 1).filter(|&j| j < units.len()) };
-    let mut i = step(at)?;
-    let mut gap = 0;
-    while units[i].sep {
+fn spelt_neighbour(n: &Normalized, at: usize, back: bool) -> Option<usize> {
+    let (mut i, mut gap) = (at, 0);
+    let c = loop {
+        let (j, c) = if back { n.unit_before(i) } else { n.unit_after(i) }?;
+        i = j;
+        if !is_separator(c) {
+            break c;
+        }
         gap += 1;
         if gap > 2 {
             return None;
         }
-        i = step(i)?;
-    }
-    (gap > 0 && is_word_char(units[i].base) && stands_alone(units, i, i)).then_some(i)
+    };
+    (gap > 0 && is_word_char(c) && stands_alone(n, i, i)).then_some(i)
 }
 
 #[cfg(test)]
