@@ -226,11 +226,7 @@ fn number(s: &str) -> Option<u32> {
 
 #[cfg(test)]
 mod tests {
-    use crate::regexes::full_parse;
-
-    fn quick(pattern: &str) -> Option<regex_syntax::hir::Hir> {
-        super::parse(pattern, &|atom| full_parse(atom).ok())
-    }
+    use crate::regexes::{full_parse, quick_parse as quick};
 
     /// Taken and identical to the full parser, or left to it.
     #[test]

@@ -150,16 +150,17 @@ impl std::fmt::Debug for RegexPool {
 /// repetition around short atoms ([`crate::quick_parse`], most pack patterns), otherwise with
 /// [`full_parse`].
 fn parse(pattern: &str) -> Result<regex_syntax::hir::Hir, CompileError> {
-    match crate::quick_parse::parse(pattern, &|atom| full_parse(atom).ok()) {
-        Some(hir) => Ok(hir),
-        None => full_parse(pattern),
-    }
+    quick_parse(pattern).map_or_else(|| full_parse(pattern), Ok)
+}
+
+/// [`crate::quick_parse`] with the full parser for its atoms: `None` for a pattern it leaves.
+pub(crate) fn quick_parse(pattern: &str) -> Option<regex_syntax::hir::Hir> {
+    crate::quick_parse::parse(pattern, &|atom| full_parse(atom).ok())
 }
 
 /// Parses `pattern` (with the default syntax, as the compiler would; here for a typed syntax
 /// error) with `\b`, `\d` and `\w` meaning ASCII word boundaries, digits and word characters
 /// ([`ascii_classes`]).
-#[inline(never)]
 pub(crate) fn full_parse(pattern: &str) -> Result<regex_syntax::hir::Hir, CompileError> {
     let fail = |e: regex_syntax::Error| syntax_error(&e);
     let mut ast = regex_syntax::ast::parse::Parser::new().parse(pattern).map_err(|e| fail(e.into()))?;
@@ -195,8 +196,8 @@ fn ascii_classes(ast: &mut regex_syntax::ast::Ast) {
         ClassSetItem, ClassSetRange, ClassSetUnion, Flag, Flags, FlagsItem, FlagsItemKind, Group, GroupKind, Literal,
         LiteralKind,
     };
-    /// The class item `p` stands for, negated as `p` is.
-    fn replace(p: &ClassPerl) -> ClassSetItem {
+    /// The class item `p` stands for, negated when `negated`.
+    fn replace(p: &ClassPerl, negated: bool) -> ClassSetItem {
         let span = p.span;
         let kind = match p.kind {
             ClassPerlKind::Digit => ClassAsciiKind::Digit,
@@ -208,10 +209,10 @@ fn ascii_classes(ast: &mut regex_syntax::ast::Ast) {
                     .map(|&(a, b)| ClassSetItem::Range(ClassSetRange { span, start: lit(a), end: lit(b) }))
                     .collect();
                 let kind = ClassSet::Item(ClassSetItem::Union(ClassSetUnion { span, items }));
-                return ClassSetItem::Bracketed(Box::new(ClassBracketed { span, negated: p.negated, kind }));
+                return ClassSetItem::Bracketed(Box::new(ClassBracketed { span, negated, kind }));
             }
         };
-        ClassSetItem::Ascii(ClassAscii { span, kind, negated: p.negated })
+        ClassSetItem::Ascii(ClassAscii { span, kind, negated })
     }
     fn in_set(set: &mut ClassSet) {
         match set {
@@ -224,7 +225,7 @@ fn ascii_classes(ast: &mut regex_syntax::ast::Ast) {
     }
     fn in_item(item: &mut ClassSetItem) {
         match item {
-            ClassSetItem::Perl(p) => *item = replace(p),
+            ClassSetItem::Perl(p) => *item = replace(p, p.negated),
             ClassSetItem::Union(u) => u.items.iter_mut().for_each(in_item),
             ClassSetItem::Bracketed(b) => in_set(&mut b.kind),
             _ => {}
@@ -232,7 +233,7 @@ fn ascii_classes(ast: &mut regex_syntax::ast::Ast) {
     }
     match ast {
         Ast::ClassPerl(p) => {
-            let item = replace(&ClassPerl { negated: false, ..(**p).clone() });
+            let item = replace(p, false);
             let class = ClassBracketed { span: p.span, negated: p.negated, kind: ClassSet::Item(item) };
             *ast = Ast::class_bracketed(class);
         }
@@ -554,7 +555,7 @@ mod tests {
         let mut quick = 0;
         for item in &pool.items {
             let full = full_parse(&item.pattern).unwrap_or_else(|e| panic!("{e}"));
-            if let Some(hir) = crate::quick_parse::parse(&item.pattern, &|atom| full_parse(atom).ok()) {
+            if let Some(hir) = quick_parse(&item.pattern) {
                 assert_eq!(hir, full, "{}", item.pattern);
                 quick += 1;
             }

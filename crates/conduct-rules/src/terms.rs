@@ -271,12 +271,11 @@ impl TermMatcher {
             // (natively: the wasm, built for size, leaves it to `verify`).
             #[cfg(not(target_arch = "wasm32"))]
             {
-                let touched = |u: Option<(usize, char)>| u.is_some_and(|(_, c)| is_word_char(c));
                 let all = |bound: fn(&TermSpec) -> bool| ids.iter().all(|&t| bound(&self.terms[t as usize]));
-                if all(|t| t.bound_start) && touched(n.unit_before(head.first as usize)) {
+                if all(|t| t.bound_start) && is_word(n.unit_before(head.first as usize)) {
                     continue;
                 }
-                if all(|t| t.bound_end) && touched(n.unit_after(n.last_unit(m.end(), near))) {
+                if all(|t| t.bound_end) && is_word(n.unit_after(n.last_unit(m.end(), near))) {
                     continue;
                 }
             }
@@ -295,6 +294,12 @@ impl TermMatcher {
     }
 }
 
+/// Is the neighbouring unit (`Normalized::unit_before` / `unit_after`) a word character? Then a
+/// term that needs a word boundary there does not match.
+fn is_word(unit: Option<(usize, char)>) -> bool {
+    unit.is_some_and(|(_, c)| is_word_char(c))
+}
+
 /// Checks an automaton hit, whose compact characters are `cc`, against the term; returns the
 /// covered units (their offsets in `norm`).
 fn verify(n: &Normalized, cc: &[CChar], t: &TermSpec, data: &TermData) -> Option<(usize, usize)> {
@@ -305,13 +310,12 @@ fn verify(n: &Normalized, cc: &[CChar], t: &TermSpec, data: &TermData) -> Option
     let runs = &data.runs[t.cstart as usize..][..len];
     let sep_before = &data.sep_before[t.cstart as usize..][..len];
     let bases = &data.bases[t.bstart as usize..];
-    let word = |u: Option<(usize, char)>| u.is_some_and(|(_, c)| is_word_char(c));
     let first = cc[0].first as usize;
     let last = cc[len - 1].last as usize;
-    if t.bound_start && word(n.unit_before(first)) {
+    if t.bound_start && is_word(n.unit_before(first)) {
         return None;
     }
-    if t.bound_end && word(n.unit_after(last)) {
+    if t.bound_end && is_word(n.unit_after(last)) {
         return None;
     }
     // A one-letter word, or a doubled letter spelt out (`s s` in `a s s h o l e`: a run whose
