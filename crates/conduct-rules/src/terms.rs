@@ -26,7 +26,7 @@ pub(crate) enum Owner {
 #[derive(Debug, Clone)]
 struct TermSpec {
     owner: Owner,
-    /// Where the term's compact characters start in `runs` / `sep_before`, and how many it has.
+    /// Where the term's compact characters start in `runs` / `gap_before`, and how many it has.
     cstart: u32,
     clen: u32,
     /// Where the term's base characters start in `bases`.
@@ -47,10 +47,34 @@ struct TermSpec {
 struct TermData {
     /// Per compact character: how many base characters the term has in that run.
     runs: Vec<u32>,
-    /// Per compact character: the term itself has a separator (e.g. a space) before it.
-    sep_before: Vec<bool>,
+    /// Per compact character: what the term itself has before it.
+    gap_before: Vec<Gap>,
     /// The terms' base characters (non-separators), in order.
     bases: Vec<char>,
+}
+
+/// What a term has between two compact characters, which decides what the text may have there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gap {
+    /// Nothing: the text may have separators only where the term's disguises allow (a spelt-out
+    /// word, or anything in a fuzzy term).
+    Joined,
+    /// A separator such as a space: the text may have any separators there, or none.
+    Separator,
+    /// A mask (`*`, `×`, `#`, as in `c**t`): the text must mask the letters there too, so that a
+    /// term listed in its masked spelling does not match the plain letters around the mask (`CT`).
+    Mask,
+}
+
+/// Symbols that stand for hidden letters (`b***h`, `傻×`).
+fn is_mask(c: char) -> bool {
+    matches!(c, '*' | '×' | '✕' | '✖' | '#')
+}
+
+/// Whether `gap` (the text between two matched characters) masks letters: a mask symbol, and
+/// nothing but masks and spaces.
+fn masks(gap: &str) -> bool {
+    gap.chars().any(is_mask) && gap.chars().all(|c| is_mask(c) || c.is_whitespace())
 }
 
 /// A verified hit: who owns it and the units it covers (by their byte offsets in `norm`).
@@ -120,7 +144,7 @@ impl TermMatcherBuilder {
         b.terms.reserve(terms);
         // A character takes at least one byte.
         b.data.runs.reserve(bytes);
-        b.data.sep_before.reserve(bytes);
+        b.data.gap_before.reserve(bytes);
         b.data.bases.reserve(bytes);
         b
     }
@@ -143,7 +167,12 @@ impl TermMatcherBuilder {
         let (cstart, bstart) = (data.runs.len(), data.bases.len());
         let mut prev_end: Option<usize> = None;
         for c in n.cchars() {
-            data.sep_before.push(prev_end.is_some_and(|e| c.first as usize > e));
+            let gap = prev_end.and_then(|e| n.norm.get(e..c.first as usize)).unwrap_or_default();
+            data.gap_before.push(match gap {
+                "" => Gap::Joined,
+                g if g.chars().any(is_mask) => Gap::Mask,
+                _ => Gap::Separator,
+            });
             prev_end = Some(n.unit_end(c.last as usize));
             data.runs.push(c.count);
             for b in n.units(c.first as usize, c.last as usize).chars().filter(|&b| !is_separator(b)) {
@@ -200,7 +229,7 @@ impl TermMatcherBuilder {
         let ac = if patterns.is_empty() { None } else { TermAutomaton::build(patterns) };
         let mut data = self.data;
         data.runs.shrink_to_fit();
-        data.sep_before.shrink_to_fit();
+        data.gap_before.shrink_to_fit();
         data.bases.shrink_to_fit();
         TermMatcher { ac, pattern_start, term_ids, terms: self.terms, data }
     }
@@ -341,7 +370,7 @@ fn verify(n: &Normalized, cc: &[CChar], t: &TermSpec, data: &TermData) -> Option
         return None;
     }
     let runs = &data.runs[t.cstart as usize..][..len];
-    let sep_before = &data.sep_before[t.cstart as usize..][..len];
+    let gap_before = &data.gap_before[t.cstart as usize..][..len];
     let bases = &data.bases[t.bstart as usize..];
     let first = cc[0].first as usize;
     let last = cc[len - 1].last as usize;
@@ -390,7 +419,12 @@ fn verify(n: &Normalized, cc: &[CChar], t: &TermSpec, data: &TermData) -> Option
             }
         }
         bi += run as usize;
-        if k > 0 && !sep_before[k] {
+        if k > 0 && gap_before[k] == Gap::Mask {
+            let gap = n.norm.get(n.unit_end(cc[k - 1].last as usize)..c.first as usize);
+            if !gap.is_some_and(masks) {
+                return None;
+            }
+        } else if k > 0 && gap_before[k] == Gap::Joined {
             let (left, right) = (cc[k - 1].last as usize, c.first as usize);
             let gap = n.unit_end(left);
             if gap < right && is_word_char(n.base(left)) && is_word_char(n.base(right)) {
@@ -552,6 +586,17 @@ mod tests {
         assert!(found(&m, "it's hit the limit").is_empty());
         assert!(found(&m, "Essex and Middlesex").is_empty());
         assert_eq!(found(&m, "你是SB吗"), ["SB"]);
+    }
+
+    #[test]
+    fn a_masked_term_needs_a_mask_where_it_has_one() {
+        let m = matcher(&[("c**t", true), ("b***h", true), ("d*ckhead", true)]);
+        assert_eq!(found(&m, "what a c**t"), ["c**t"]);
+        assert!(found(&m, "you b*tch").is_empty(), "letters where the term masks");
+        assert_eq!(found(&m, "you b**h and b * * h"), ["b**h", "b * * h"]);
+        assert_eq!(found(&m, "a d×ckhead"), ["d×ckhead"]);
+        assert!(found(&m, "the CT scan and BH ratio").is_empty(), "the letters around the mask alone");
+        assert!(found(&m, "c.t and b-h and dckhead").is_empty(), "not a mask");
     }
 
     #[test]
