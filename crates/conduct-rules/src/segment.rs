@@ -6,8 +6,10 @@
 
 /// The characters that end a sentence; `.` too, when followed by whitespace or the end.
 const SENTENCE_MARKS: [char; 9] = ['。', '!', '?', ';', '\n', '\r', '…', '\u{2029}', '\u{2028}'];
-/// The characters that end a clause, besides the sentence ends.
-const CLAUSE_MARKS: [char; 5] = [',', '、', ':', '﹐', '﹑'];
+/// The characters that end a clause, besides the sentence ends (and a hyphen or en dash with
+/// spaces around it, see [`ends_clause`]). A dash sets off a clause as a comma does: in `sorry I
+/// didn't reply — we will have it fixed by Friday` the negation is not the promise's.
+const CLAUSE_MARKS: [char; 7] = [',', '、', ':', '﹐', '﹑', '—', '―'];
 
 /// Does `c` end a sentence? `.` only counts when followed by whitespace or the end.
 fn ends_sentence(s: &str, i: usize, c: char) -> bool {
@@ -20,9 +22,16 @@ fn ends_sentence(s: &str, i: usize, c: char) -> bool {
     }
 }
 
-/// Does `c` end a clause (a sentence end, or a comma-like mark)?
+/// Does `c` end a clause (a sentence end, or a comma-like mark)? A hyphen or an en dash only
+/// between spaces (` - `, ` – `), not in `e-mail` or `2–3 days`.
 fn ends_clause(s: &str, i: usize, c: char) -> bool {
-    CLAUSE_MARKS.contains(&c) || ends_sentence(s, i, c)
+    match c {
+        '-' | '–' => {
+            let spaced = |p: Option<char>| p.is_some_and(char::is_whitespace);
+            spaced(s[..i].chars().next_back()) && spaced(s[i + c.len_utf8()..].chars().next())
+        }
+        _ => CLAUSE_MARKS.contains(&c) || ends_sentence(s, i, c),
+    }
 }
 
 /// What a byte can be the last byte of, for [`bounds`]'s scans, from the mark lists above: an
@@ -33,6 +42,8 @@ const SENTENCE: u8 = 1;
 const CLAUSE: u8 = 2;
 const DOT: u8 = 4;
 const WIDE: u8 = 8;
+/// `-`: a clause end between spaces.
+const HYPHEN: u8 = 16;
 static LAST_BYTE: [u8; 256] = {
     const fn mark(t: &mut [u8; 256], c: char, kind: u8) {
         let mut buf = [0u8; 4];
@@ -44,6 +55,8 @@ static LAST_BYTE: [u8; 256] = {
     }
     let mut t = [0u8; 256];
     t[b'.' as usize] = DOT;
+    t[b'-' as usize] = HYPHEN;
+    mark(&mut t, '–', WIDE);
     let mut k = 0;
     while k < SENTENCE_MARKS.len() {
         mark(&mut t, SENTENCE_MARKS[k], SENTENCE);
@@ -77,7 +90,10 @@ fn ends_at(s: &str, j: usize, clause: bool) -> bool {
                 }
             });
     }
-    kind & SENTENCE != 0 || (kind & CLAUSE != 0 && clause) || (kind & DOT != 0 && ends_sentence(s, j, '.'))
+    kind & SENTENCE != 0
+        || (kind & CLAUSE != 0 && clause)
+        || (kind & DOT != 0 && ends_sentence(s, j, '.'))
+        || (kind & HYPHEN != 0 && clause && ends_clause(s, j, '-'))
 }
 
 /// The sentence (or clause) around byte `at`: from just after the last end mark before `at` to
@@ -148,7 +164,7 @@ mod tests {
     #[test]
     fn byte_scan_agrees_with_the_character_rules() {
         // Every position of a text with each mark, next to ASCII, CJK and other three-byte text.
-        let s = "a。b…c\u{2028}d\u{2029}e、f﹐g﹑h!i?j;k\nl\rm,n:o.p. q.r\u{3000}s上线。，€﹒t.";
+        let s = "a。b…c\u{2028}d\u{2029}e、f﹐g﹑h!i?j;k\nl\rm,n:o.p. q.r\u{3000}s上线。，€﹒t. u — v - w–x – y-z——好―a -b- ";
         let by_chars = |at: usize, is_end: fn(&str, usize, char) -> bool| {
             let start =
                 s[..at].char_indices().rev().find(|&(i, c)| is_end(s, i, c)).map_or(0, |(i, c)| i + c.len_utf8());
@@ -180,6 +196,18 @@ mod tests {
         let at = s.find("保证").unwrap();
         let (a, b) = clause(s, at);
         assert_eq!(&s[a..b], "但我保证周五上线。");
+    }
+
+    #[test]
+    fn dashes_end_clauses_but_hyphens_in_words_and_ranges_do_not() {
+        let s = "sorry i didn't reply - we will fix it in 2–3 days";
+        let at = s.find("we will").unwrap_or(0);
+        assert_eq!(&s[clause(s, at).0..clause(s, at).1], " we will fix it in 2–3 days");
+        let s = "没及时回复——明天一定修好";
+        let at = s.find("明天").unwrap_or(0);
+        assert_eq!(&s[clause(s, at).0..clause(s, at).1], "明天一定修好");
+        let s = "re-run the e-mail job";
+        assert_eq!(clause(s, 3), (0, s.len()));
     }
 
     #[test]
