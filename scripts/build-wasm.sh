@@ -47,8 +47,8 @@ STAGE=$(mktemp -d)
 trap 'rm -rf "$STAGE"' EXIT
 log "wasm-bindgen --target web"
 wasm-bindgen --target web --out-dir "$STAGE" "$RAW"
-log "wasm-opt -Oz"
-"$WASM_OPT" -Oz "$STAGE/conduct_wasm_bg.wasm" -o "$STAGE/conduct_wasm_bg.opt.wasm"
+log "wasm-opt -Oz (without the producers and target-features sections, which only tools read)"
+"$WASM_OPT" -Oz --strip-producers --strip-target-features "$STAGE/conduct_wasm_bg.wasm" -o "$STAGE/conduct_wasm_bg.opt.wasm"
 mv "$STAGE/conduct_wasm_bg.opt.wasm" "$STAGE/conduct_wasm_bg.wasm"
 
 # Sanity: the optimised module must instantiate and check (catches a broken wasm-opt).
