@@ -61,9 +61,10 @@ enum Gap {
     Joined,
     /// A separator such as a space: the text may have any separators there, or none.
     Separator,
-    /// A mask (`*`, `×`, `#`, as in `c**t`): the text must mask the letters there too, so that a
-    /// term listed in its masked spelling does not match the plain letters around the mask (`CT`).
-    Mask,
+    /// This many mask symbols (`*`, `×`, `#`, as in `c**t`): the text must mask the letters there
+    /// too, with at least as many symbols, so that a term listed in its masked spelling matches
+    /// neither the plain letters around the mask (`CT`) nor a shorter wildcard (`c*t`).
+    Mask(u8),
 }
 
 /// Symbols that stand for hidden letters (`b***h`, `傻×`).
@@ -71,10 +72,11 @@ fn is_mask(c: char) -> bool {
     matches!(c, '*' | '×' | '✕' | '✖' | '#')
 }
 
-/// Whether `gap` (the text between two matched characters) masks letters: a mask symbol, and
-/// nothing but masks and spaces.
-fn masks(gap: &str) -> bool {
-    gap.chars().any(is_mask) && gap.chars().all(|c| is_mask(c) || c.is_whitespace())
+/// Whether `gap` (the text between two matched characters) masks letters: at least `count` mask
+/// symbols, and nothing but masks and spaces.
+fn masks(gap: &str, count: u8) -> bool {
+    gap.chars().all(|c| is_mask(c) || c.is_whitespace())
+        && gap.chars().filter(|&c| is_mask(c)).count() >= usize::from(count)
 }
 
 /// A verified hit: who owns it and the units it covers (by their byte offsets in `norm`).
@@ -170,7 +172,7 @@ impl TermMatcherBuilder {
             let gap = prev_end.and_then(|e| n.norm.get(e..c.first as usize)).unwrap_or_default();
             data.gap_before.push(match gap {
                 "" => Gap::Joined,
-                g if g.chars().any(is_mask) => Gap::Mask,
+                g if g.chars().any(is_mask) => Gap::Mask(g.chars().filter(|&c| is_mask(c)).count().min(255) as u8),
                 _ => Gap::Separator,
             });
             prev_end = Some(n.unit_end(c.last as usize));
@@ -419,9 +421,9 @@ fn verify(n: &Normalized, cc: &[CChar], t: &TermSpec, data: &TermData) -> Option
             }
         }
         bi += run as usize;
-        if k > 0 && gap_before[k] == Gap::Mask {
+        if let (true, Gap::Mask(count)) = (k > 0, gap_before[k]) {
             let gap = n.norm.get(n.unit_end(cc[k - 1].last as usize)..c.first as usize);
-            if !gap.is_some_and(masks) {
+            if !gap.is_some_and(|g| masks(g, count)) {
                 return None;
             }
         } else if k > 0 && gap_before[k] == Gap::Joined {
@@ -593,7 +595,8 @@ mod tests {
         let m = matcher(&[("c**t", true), ("b***h", true), ("d*ckhead", true)]);
         assert_eq!(found(&m, "what a c**t"), ["c**t"]);
         assert!(found(&m, "you b*tch").is_empty(), "letters where the term masks");
-        assert_eq!(found(&m, "you b**h and b * * h"), ["b**h", "b * * h"]);
+        assert_eq!(found(&m, "you b***h and b * * * h, b****h"), ["b***h", "b * * * h", "b****h"]);
+        assert!(found(&m, "c*t matches cat and cut, b**h").is_empty(), "fewer masks: a wildcard");
         assert_eq!(found(&m, "a d×ckhead"), ["d×ckhead"]);
         assert!(found(&m, "the CT scan and BH ratio").is_empty(), "the letters around the mask alone");
         assert!(found(&m, "c.t and b-h and dckhead").is_empty(), "not a mask");
