@@ -631,9 +631,9 @@ class Driver {
     if (f === this.focused || (!this.focused && this.doc.hasFocus())) { this.focused = f; this.reportFocused(); }
     const p = this.popover;
     if (p && p.open && p.field === f) {
-      const i = f.findings.findIndex((d) => d.key === this.popoverDiag?.key);
+      const i = sameFinding(f.findings, this.popoverDiag);
       if (i < 0) p.hide(false);
-      else { p.index = i; const a = anchorOf(f.rects(i)); if (a) p.place(a); }
+      else { p.index = i; this.popoverDiag = f.findings[i]; const a = anchorOf(f.rects(i)); if (a) p.place(a); }
     }
   }
 
@@ -833,6 +833,20 @@ class Driver {
     this.setActive(false);
     try { await request({ kind: 'set-site', host: HOST, enabled: false }); } catch (e) { console.debug('conduct: set-site failed', e); }
   }
+}
+
+/**
+ * The index in `findings` of the popover's finding `d` after a recheck: the same key, else the same
+ * rule and flagged text at the same place. The key hashes the context around the finding, which an
+ * edit next to it changes without touching the finding: an editor that puts invisible bookkeeping
+ * into its text when it loses focus to the popover (a selection marker holding U+FEFF) would
+ * otherwise close the popover between the press and the release of a click on its button.
+ */
+function sameFinding(findings, d) {
+  if (!d) return -1;
+  const i = findings.findIndex((x) => x.key === d.key);
+  if (i >= 0) return i;
+  return findings.findIndex((x) => x.rule === d.rule && x.start === d.start && x.end === d.end && x.text === d.text);
 }
 
 function isShortcut(e) {

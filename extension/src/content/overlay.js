@@ -273,8 +273,16 @@ export class Mirror {
     const s = this.div.style;
     if (!r.width || !r.height) { s.display = 'none'; return; }
     s.display = '';
-    s.left = `${r.left + el.clientLeft + dx}px`;
-    s.top = `${r.top + el.clientTop + dy}px`;
+    // A CSS transform on the field or an ancestor (an app zoomed with scale()) scales its box on
+    // screen but not its layout sizes: the mirror is laid out at the field's own size and scaled
+    // by as much (the bounding box over the layout size; 1 without a transform).
+    const sx = el.offsetWidth ? r.width / el.offsetWidth : 1;
+    const sy = el.offsetHeight ? r.height / el.offsetHeight : 1;
+    const scaled = Math.abs(sx - 1) > 1e-3 || Math.abs(sy - 1) > 1e-3;
+    s.transform = scaled ? `scale(${sx}, ${sy})` : '';
+    s.transformOrigin = scaled ? '0 0' : '';
+    s.left = `${r.left + el.clientLeft * sx + dx}px`;
+    s.top = `${r.top + el.clientTop * sy + dy}px`;
     s.width = `${el.clientWidth}px`;
     s.height = `${el.clientHeight}px`;
     if (el.localName === 'input') {
