@@ -13,10 +13,14 @@ function fresh(out, inputs) {
   return inputs.every((p) => statSync(p).mtimeMs < t);
 }
 
-export async function bundleEditors() {
+/**
+ * Bundles each fixture script `tests/e2e/fixtures/<page>.js` (unless its bundle is newer than it and
+ * the lockfile) and copies the packages' own files the pages load (`[path under node_modules,
+ * name in the build dir]`).
+ */
+async function bundlePages(pages, files) {
   mkdirSync(BUILD_DIR, { recursive: true });
   const jobs = [];
-  const pages = ['quill-page', 'prosemirror-page', 'lexical-page', 'slate-page', 'ckeditor-page', 'codemirror-page', 'draft-page'];
   for (const name of pages) {
     const entry = join(FIX, `${name}.js`);
     const out = join(BUILD_DIR, `${name}.js`);
@@ -26,8 +30,25 @@ export async function bundleEditors() {
       define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' } }));
   }
   await Promise.all(jobs);
-  copyFileSync(join(NM, 'quill', 'dist', 'quill.snow.css'), join(BUILD_DIR, 'quill.snow.css'));
-  copyFileSync(join(NM, 'prosemirror-view', 'style', 'prosemirror.css'), join(BUILD_DIR, 'prosemirror.css'));
-  copyFileSync(join(NM, 'ckeditor5', 'dist', 'ckeditor5.css'), join(BUILD_DIR, 'ckeditor5.css'));
-  copyFileSync(join(NM, 'draft-js', 'dist', 'Draft.css'), join(BUILD_DIR, 'Draft.css'));
+  for (const [from, to] of files) copyFileSync(join(NM, ...from.split('/')), join(BUILD_DIR, to));
+}
+
+/** The editors of editors.test.mjs and the other suites that open editor fixtures. */
+export function bundleEditors() {
+  return bundlePages(['quill-page', 'prosemirror-page', 'lexical-page', 'slate-page', 'ckeditor-page', 'codemirror-page', 'draft-page'], [
+    ['quill/dist/quill.snow.css', 'quill.snow.css'],
+    ['prosemirror-view/style/prosemirror.css', 'prosemirror.css'],
+    ['ckeditor5/dist/ckeditor5.css', 'ckeditor5.css'],
+    ['draft-js/dist/Draft.css', 'Draft.css'],
+  ]);
+}
+
+/** The editors of editors2.test.mjs. */
+export function bundleEditors2() {
+  return bundlePages(['trix-page', 'squire-page', 'editorjs-page', 'toastui-page', 'jodit-page', 'tiptap-page'], [
+    ['trix/dist/trix.css', 'trix.css'],
+    ['@toast-ui/editor/dist/toastui-editor.css', 'toastui-editor.css'],
+    ['jodit/es2021/jodit.min.js', 'jodit.min.js'],
+    ['jodit/es2021/jodit.min.css', 'jodit.min.css'],
+  ]);
 }
