@@ -7,12 +7,12 @@
 // underlined across the lines it left out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { waitForUnderlines, openPopover, popover, screenshot, sameTexts } from './lib/harness.mjs';
+import { waitForUnderlines, openPopover, screenshot, sameTexts } from './lib/harness.mjs';
 import { norm } from './lib/pages.mjs';
 import { afterTyping } from './lib/flow.mjs';
 import { extensionSuite } from './lib/suite.mjs';
 import { pickSentences } from './lib/sentences.mjs';
-import { watchForeignHelper, assertExactRects, waitFor } from './lib/editor-checks.mjs';
+import { PAGE_HELPERS, openEditor, assertExactRects, appliedThenUndone, waitFor } from './lib/editor-checks.mjs';
 
 const suite = extensionSuite({ editors: true });
 const SLOW = { timeout: 10000 };   // the machine may be loaded: wait on conditions, generously
@@ -30,35 +30,6 @@ const EDITORS = [
 const modelText = (page) => page.evaluate(() => window.getModelText());
 const flagged = (text) => suite.checker.check(text, 'auto');
 const wantTexts = (text) => flagged(text).map((d) => norm(d.text));
-const PAGE_HELPERS = () => {
-  /** Rects of the highlight ranges whose text is `text` (what the extension draws). */
-  window.__drawnRects = (text) => {
-    const out = [];
-    for (const sev of ['error', 'warning', 'info']) {
-      const h = CSS.highlights.get(`conduct-${sev}`);
-      if (h) for (const r of h) if (r.toString().replace(/\u00a0/g, ' ') === text) out.push(...[...r.getClientRects()].filter((x) => x.width > 0).map((x) => x.toJSON()));
-    }
-    return out;
-  };
-  /** Rects of `text` in `root`, found over its text nodes (the reference). */
-  window.__expectedRects = (rootSel, text) => {
-    const root = document.querySelector(rootSel);
-    const nodes = [];
-    let all = '';
-    const w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let n = w.nextNode(); n; n = w.nextNode()) { nodes.push({ n, at: all.length }); all += n.data; }
-    const i = all.indexOf(text);
-    if (i < 0 || all.indexOf(text, i + 1) >= 0) return null;
-    const at = (o, end) => {
-      const k = nodes.findLastIndex((x) => (end ? x.at < o : x.at <= o));
-      return [nodes[k].n, o - nodes[k].at];
-    };
-    const r = document.createRange();
-    r.setStart(...at(i, false));
-    r.setEnd(...at(i + text.length, true));
-    return [...r.getClientRects()].filter((x) => x.width > 0).map((x) => x.toJSON());
-  };
-};
 
 
 for (const p of EDITORS) {
@@ -69,12 +40,7 @@ for (const p of EDITORS) {
     const errors = [];
     page.on('pageerror', (e) => errors.push(e));
     try {
-      await page.goto(env.url(p.url));
-      await page.waitForFunction(() => window.editorReady === true, null, { timeout: 20000 });
-      await page.evaluate(PAGE_HELPERS);
-      await page.evaluate(watchForeignHelper);
-      await page.evaluate((sel) => window.__watchForeign(sel), p.root);
-      await page.click(p.root);
+      await openEditor(page, env.url(p.url), { helpers: PAGE_HELPERS, watch: p.root, click: p.root });
 
       // 1. Typed: underlined exactly.
       const want = wantTexts(SENTENCE);
@@ -126,17 +92,8 @@ for (const p of EDITORS) {
       assert.equal(await pop.getAttribute('data-rule'), d.rule);
       await screenshot(page, `popover-editor-${p.name}`);
       await pop.locator('button[data-action="apply"]').first().click();
-      const applied = model.slice(0, d.start) + d.suggestions[0] + model.slice(d.end);
-      await waitFor(async () => (await modelText(page)) === applied, () => modelText(page), `${p.name}: model after apply`);
-      await popover(page).waitFor({ state: 'hidden', timeout: 5000 });
-      await page.keyboard.press('Control+z');
-      await waitFor(async () => (await modelText(page)) === model, () => modelText(page), `${p.name}: model after Ctrl+Z`);
-      await waitForUnderlines(page, (u) => sameTexts(u, want2, norm), SLOW);
-      await assertExactRects(page, p, want2, 'after undo');
-
-      // 4. Nothing of the extension's inside the editor.
-      assert.deepEqual(await page.evaluate(() => window.__foreignNow()), [], `${p.name}: extension nodes inside the editor`);
-      assert.deepEqual(errors.map(String), [], `${p.name}: page errors`);
+      // 4. And nothing of the extension's inside the editor, no page errors.
+      await appliedThenUndone(page, p, { d, model, read: () => modelText(page), want: want2, errors });
     } finally {
       await page.close();
     }

@@ -11,12 +11,12 @@
 // extension's is put into the editor.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { waitForUnderlines, underlines, openPopover, popover, sameTexts } from './lib/harness.mjs';
+import { waitForUnderlines, underlines, openPopover, sameTexts } from './lib/harness.mjs';
 import { norm } from './lib/pages.mjs';
 import { afterTyping } from './lib/flow.mjs';
 import { extensionSuite } from './lib/suite.mjs';
 import { pickSentences } from './lib/sentences.mjs';
-import { watchForeignHelper, assertExactRects, waitFor } from './lib/editor-checks.mjs';
+import { PAGE_HELPERS, openEditor, assertExactRects, appliedThenUndone, waitFor } from './lib/editor-checks.mjs';
 import { bundleEditors2 } from './lib/bundle.mjs';
 
 before(() => bundleEditors2());
@@ -55,83 +55,6 @@ const flagged = (text) => suite.checker.check(text, 'auto');
 const wantTexts = (text) => flagged(text).map((d) => norm(d.text));
 const modelText = async (page, p) => norm(await page.evaluate((fn) => window[fn](), p.model || 'getModelText'));
 
-const PAGE_HELPERS = () => {
-  const visible = (rects) => [...rects].filter((x) => x.width > 0).map((x) => x.toJSON());
-  /** Rects of what the extension drew over `text`: highlight ranges, or the mirror's marks. */
-  window.__drawnRects = (text) => {
-    const out = [];
-    for (const sev of ['error', 'warning', 'info']) {
-      const h = CSS.highlights.get(`conduct-${sev}`);
-      if (h) for (const r of h) if (r.toString().replace(/\u00a0/g, ' ') === text) out.push(...visible(r.getClientRects()));
-    }
-    const host = document.querySelector('conduct-rules-overlay');
-    if (host?.shadowRoot) for (const m of host.shadowRoot.querySelectorAll('.mirror .m')) if (m.textContent === text) out.push(...visible(m.getClientRects()));
-    return out;
-  };
-  /** Rects of `text` in the contenteditable `root`, from a Range over its text nodes. */
-  const editableRects = (root, text) => {
-    const nodes = [];
-    let all = '';
-    const w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let n = w.nextNode(); n; n = w.nextNode()) { nodes.push({ n, at: all.length }); all += n.data; }
-    const i = all.replace(/\u00a0/g, ' ').indexOf(text);
-    if (i < 0 || all.replace(/\u00a0/g, ' ').indexOf(text, i + 1) >= 0) return null;
-    const at = (o, end) => {
-      const k = nodes.findLastIndex((x) => (end ? x.at < o : x.at <= o));
-      return [nodes[k].n, o - nodes[k].at];
-    };
-    const r = document.createRange();
-    r.setStart(...at(i, false));
-    r.setEnd(...at(i + text.length, true));
-    return visible(r.getClientRects());
-  };
-  /**
-   * Rects of `text` in the textarea `ta`: a copy of its text in a div with all of its computed
-   * styles, placed in the textarea's own parent exactly over it (so any transform of an ancestor
-   * applies to the copy too) and scrolled as far; removed again at once.
-   */
-  const textareaRects = (ta, text) => {
-    const v = ta.value;
-    const i = v.indexOf(text);
-    if (i < 0 || v.indexOf(text, i + 1) >= 0) return null;
-    const cs = getComputedStyle(ta);
-    const copy = document.createElement('div');
-    for (const prop of cs) copy.style.setProperty(prop, cs.getPropertyValue(prop));
-    copy.style.position = 'absolute';
-    copy.style.margin = '0';
-    copy.style.transform = 'none';
-    copy.style.overflow = 'hidden';
-    copy.style.whiteSpace = 'pre-wrap';
-    copy.style.overflowWrap = 'break-word';
-    copy.style.left = '0px';
-    copy.style.top = '0px';
-    copy.style.pointerEvents = 'none';
-    copy.textContent = `${v}\u200b`;
-    ta.after(copy);
-    try {
-      const want = ta.getBoundingClientRect();
-      for (let k = 0; k < 3; k++) {
-        const got = copy.getBoundingClientRect();
-        const scale = want.width / ta.offsetWidth || 1;
-        copy.style.left = `${parseFloat(copy.style.left) + (want.left - got.left) / scale}px`;
-        copy.style.top = `${parseFloat(copy.style.top) + (want.top - got.top) / scale}px`;
-      }
-      copy.scrollTop = ta.scrollTop;
-      copy.scrollLeft = ta.scrollLeft;
-      const r = document.createRange();
-      r.setStart(copy.firstChild, i);
-      r.setEnd(copy.firstChild, i + text.length);
-      return visible(r.getClientRects());
-    } finally {
-      copy.remove();
-    }
-  };
-  window.__expectedRects = (sel, text) => {
-    const el = document.querySelector(sel);
-    if (!el) return null;
-    return el.localName === 'textarea' ? textareaRects(el, text) : editableRects(el, text);
-  };
-};
 
 
 for (const p of FIXTURES) {
@@ -147,12 +70,7 @@ for (const p of FIXTURES) {
     const errors = [];
     page.on('pageerror', (e) => errors.push(e));
     try {
-      await page.goto(env.url(p.url));
-      await page.waitForFunction(() => window.editorReady === true, null, { timeout: 20000 });
-      await page.evaluate(PAGE_HELPERS);
-      await page.evaluate(watchForeignHelper);
-      await page.evaluate((sel) => window.__watchForeign(sel), p.watch || p.root);
-      await page.click(p.click || p.root);
+      await openEditor(page, env.url(p.url), { helpers: PAGE_HELPERS, watch: p.watch || p.root, click: p.click || p.root });
 
       // 1. Clean text: checked, nothing underlined.
       await afterTyping(page, () => page.keyboard.type(CLEAN));
@@ -187,20 +105,10 @@ for (const p of FIXTURES) {
       const pop = await openPopover(page, d.text);
       assert.equal(await pop.getAttribute('data-rule'), d.rule);
       await pop.locator('button[data-action="apply"]').first().click();
-      const applied = model.slice(0, d.start) + d.suggestions[0] + model.slice(d.end);
-      await waitFor(async () => (await modelText(page, p)) === applied, () => modelText(page, p), `${p.name}: model after apply`);
-      await popover(page).waitFor({ state: 'hidden', timeout: 5000 });
       // An editor whose history records an edit only once edits pause (Jodit) loses an edit
       // undone sooner, typed or applied alike: wait as long as a user would have.
-      if (p.historyDelayMs) await page.waitForTimeout(p.historyDelayMs);
-      await page.keyboard.press('Control+z');
-      await waitFor(async () => (await modelText(page, p)) === model, () => modelText(page, p), `${p.name}: model after one Ctrl+Z`);
-      await waitForUnderlines(page, (u) => sameTexts(u, want, norm), SLOW);
-      await assertExactRects(page, p, want, 'after undo');
-
-      // 4. Nothing of the extension's inside the editor; no page errors.
-      assert.deepEqual(await page.evaluate(() => window.__foreignNow()), [], `${p.name}: extension nodes inside the editor`);
-      assert.deepEqual(errors.map(String), [], `${p.name}: page errors`);
+      // 4. And nothing of the extension's inside the editor; no page errors.
+      await appliedThenUndone(page, p, { d, model, read: () => modelText(page, p), want, errors, historyDelayMs: p.historyDelayMs });
     } finally {
       await page.close();
     }
