@@ -8,6 +8,8 @@ use crate::diagnostic::{CheckOptions, Diagnostic, Lang};
 use crate::error::{Error, ErrorKind};
 use crate::model::{parse_located, Category, FoldsFile, PackFile, Policy, SpanScope};
 use crate::normalize::{is_cjk, normalize_plain, Folds, Normalized};
+#[cfg(feature = "quotes")]
+use crate::regexes::RegexId;
 use crate::regexes::RegexPool;
 use crate::rule::{Rule, RuleInfo};
 use crate::segment;
@@ -53,7 +55,14 @@ pub struct Checker {
     folds: Folds,
     approved: Vec<String>,
     policy: Option<Policy>,
+    /// The reply and forward headers of `packs/folds.toml` as one regex.
+    #[cfg(feature = "quotes")]
+    quotes: Option<RegexId>,
 }
+
+/// How many lines after a line its header regexes see (`From:` … `Sent:` in Outlook's header).
+#[cfg(feature = "quotes")]
+const QUOTE_HEADER_LINES: usize = 3;
 
 /// Builds a [`Checker`] from the built-in packs, extra packs and a policy.
 ///
@@ -130,6 +139,19 @@ impl CheckerBuilder {
         let mut term_lists: Vec<TermList> = Vec::new();
         let mut sources: Vec<(Cow<'static, str>, Cow<'static, str>)> = Vec::new();
         let mut regexes = RegexPool::with_shared(folds.patterns.clone());
+        #[cfg(feature = "quotes")]
+        let quotes = match &folds.quote_headers[..] {
+            [] => None,
+            headers => {
+                let mut any = String::new();
+                for h in headers {
+                    any.push_str(if any.is_empty() { "(?:" } else { "|(?:" });
+                    any.push_str(h);
+                    any.push(')');
+                }
+                Some(regexes.add(&any, false, "packs/folds.toml", FOLDS, "quote_headers")?)
+            }
+        };
         // Built-in regexes compile lazily (the test suite compiles them all); others right now.
         let builtin =
             BUILTIN_PACKS.iter().filter(|_| self.builtin).map(|&(f, s)| (Cow::Borrowed(f), Cow::Borrowed(s), false));
@@ -184,7 +206,17 @@ impl CheckerBuilder {
         for phrase in &allow {
             add_term(&mut mb, phrase, Owner::Allow, false, &folds, "allow", &sources)?;
         }
-        Ok(Checker { rules, regexes, by_id, matcher: mb.build(), folds, approved, policy })
+        Ok(Checker {
+            rules,
+            regexes,
+            by_id,
+            matcher: mb.build(),
+            folds,
+            approved,
+            policy,
+            #[cfg(feature = "quotes")]
+            quotes,
+        })
     }
 }
 
@@ -357,6 +389,7 @@ fn parse_folds() -> Result<Folds, Error> {
     let mut folds = Folds::default();
     folds.contrasts = file.contrasts.iter().map(|c| normalize_plain(c)).filter(|c| !c.is_empty()).collect();
     folds.patterns = file.patterns;
+    folds.quote_headers = file.quote_headers;
     for (canonical, variants) in &file.homophones {
         let canon: Vec<char> = normalize_plain(canonical).chars().collect();
         let [canon] = canon[..] else {
@@ -476,6 +509,77 @@ impl Checker {
         })
     }
 
+    /// Byte ranges of `text` quoted from earlier mail, which [`Checker::check`] does not report
+    /// on: the customer's words in a reply are not the writer's. A line starting with `>` (after
+    /// spaces) is quoted; and a reply or forward header (`packs/folds.toml` `quote_headers`, such
+    /// as `-----Original Message-----`, `On … wrote:`, `在…写道：`, or a `From:` line with a
+    /// `Sent:` line after it) quotes the rest of the text — unless the next line starts with `>`,
+    /// as in a reply written between the quoted lines.
+    #[cfg(feature = "quotes")]
+    pub fn quoted_ranges(&self, text: &str) -> Vec<(usize, usize)> {
+        self.quoted_ranges_until(text, text.len())
+    }
+
+    /// [`Checker::quoted_ranges`] as far as the line holding byte `until`: enough to tell whether a
+    /// finding starting there or before is quoted.
+    #[cfg(feature = "quotes")]
+    fn quoted_ranges_until(&self, text: &str, until: usize) -> Vec<(usize, usize)> {
+        let mut out: Vec<(usize, usize)> = Vec::new();
+        let quoted_line = |line: &str| matches!(line.trim_start().chars().next(), Some('>' | '＞'));
+        // Whether a line may start a header, by bytes (most lines do not, and this runs on every
+        // check with findings): it ends with a colon (`… wrote:`), has one near its start
+        // (`From:`, `发件人：`) or holds a dash rule. Only those are normalised and matched.
+        let candidate = |line: &str| {
+            let b = line.trim_ascii_end().as_bytes();
+            let head = &b[..b.len().min(16)];
+            b.len() <= 400
+                && (b.ends_with(b":")
+                    || b.ends_with("：".as_bytes())
+                    || head.contains(&b':')
+                    || head.windows(3).any(|w| w == "：".as_bytes())
+                    || (b.contains(&b'-') && b.windows(2).any(|w| w == b"--")))
+        };
+        let Some(headers) = self.quotes else { return out };
+        let mut start = 0;
+        for line in text.split_inclusive('\n') {
+            let (at, next_start) = (start, start + line.len());
+            start = next_start;
+            if at > until {
+                break;
+            }
+            if quoted_line(line) {
+                match out.last_mut() {
+                    Some((_, e)) if *e == at => *e = next_start,
+                    _ => out.push((at, next_start)),
+                }
+                continue;
+            }
+            if !candidate(line) {
+                continue;
+            }
+            // The line and the header-like lines after it (a `Sent:` line is one), normalised as the
+            // regexes expect (ASCII only needs lower-casing); none if a `>` line follows.
+            let plain = |l: &str| if l.is_ascii() { l.trim().to_ascii_lowercase() } else { normalize_plain(l.trim()) };
+            let mut window = plain(line);
+            let next = text[next_start..].split_inclusive('\n').filter(|l| !l.trim().is_empty());
+            for (i, l) in next.take(QUOTE_HEADER_LINES).enumerate() {
+                if i == 0 && quoted_line(l) {
+                    window.clear();
+                }
+                if i == 0 && quoted_line(l) || !candidate(l) {
+                    break;
+                }
+                window.push('\n');
+                window.push_str(&plain(l));
+            }
+            if !window.is_empty() && self.regexes.is_match(headers, &window) {
+                out.push((at, text.len()));
+                break;
+            }
+        }
+        out
+    }
+
     /// Checks `text` with default options (messages in the text's language).
     pub fn check(&self, text: &str) -> Vec<Diagnostic> {
         self.check_with(text, &CheckOptions::default())
@@ -502,6 +606,12 @@ impl Checker {
             }
             seen_until = end;
             start = if clean_cut { end } else { overlap_start(text, end) };
+        }
+        // Findings in quoted mail are dropped (looked for only up to the last finding).
+        #[cfg(feature = "quotes")]
+        if let Some(last) = out.iter().map(|d| d.start).max() {
+            let quoted = self.quoted_ranges_until(text, last);
+            out.retain(|d| !quoted.iter().any(|&(s, e)| s <= d.start && d.start < e));
         }
         sort_findings(out, by_position)
     }
@@ -805,6 +915,38 @@ fn overlap_start(text: &str, end: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "quotes")]
+    #[test]
+    fn quoted_mail_is_not_checked_but_a_reply_between_quoted_lines_is() {
+        let c = Checker::new().unwrap_or_else(|e| panic!("{e}"));
+        let rules =
+            |text: &str| c.check(text).into_iter().map(|d| text[d.start..d.end].to_string()).collect::<Vec<_>>();
+        // Top-posted replies: everything after the header is the customer's.
+        for header in [
+            "On Mon, 3 Mar 2025 at 10:00, Tom Smith <tom@example.com> wrote:",
+            "-----Original Message-----",
+            "在 2025年3月3日 10:00，王总 写道：",
+            "王总 <wang@example.com> 于2025年3月3日周一 10:00写道：",
+            "From: Wang Lei <wang@example.com>\nSent: Monday, March 3, 2025 10:00\nTo: Support",
+            "发件人: 王磊\n发送时间: 2025年3月3日 10:00",
+            "寄件者: 王磊\n日期: 2025年3月3日",
+        ] {
+            let text = format!("Hi,\nWe are on it.\n\n{header}\n\nYour support is shit. 你们这帮傻逼。\n");
+            assert_eq!(rules(&text), Vec::<String>::new(), "after {header:?}");
+            let start = text.find(header.lines().next().unwrap_or_default()).unwrap_or_default();
+            assert_eq!(c.quoted_ranges(&text), [(start, text.len())], "{header:?}");
+        }
+        // `>` lines are quoted; a reply between them, and the writer's text before a header, are not.
+        let inline = "On Mon, Tom wrote:\n> Your support is shit.\nWe guarantee it will be fixed by Friday.\n> ok\n";
+        assert_eq!(rules(inline), ["We guarantee it will be fixed by Friday"]);
+        let before = "This config is shit.\n\n-----Original Message-----\nsame here\n";
+        assert_eq!(rules(before), ["shit"]);
+        // Not headers: a `From:` line without a `Sent:` line, a sentence that mentions writing.
+        assert_eq!(rules("From: our side, this is shit.\n"), ["shit"]);
+        assert_eq!(rules("Tom wrote: this is shit\n"), ["shit"]);
+        assert!(c.quoted_ranges("plain text, no quote\n").is_empty());
+    }
 
     #[test]
     fn edit_distance_counts_characters() {

@@ -157,6 +157,9 @@ pub(crate) struct FoldsFile {
     pub homophones: BTreeMap<String, String>,
     /// Regexes several rules share, by name; a rule's regex list names one as `(?&name)`.
     pub patterns: BTreeMap<String, String>,
+    /// Reply and forward headers, as regexes on a line and the three after it (normalised, `\n`
+    /// between them): the rest of the text from that line on is quoted mail and is not checked.
+    pub quote_headers: Vec<String>,
 }
 
 /// An organisation policy (see `docs/policy.md`).
@@ -314,7 +317,12 @@ read_struct!(RuleSpec {
     flag: or_default,
     allow: or_default,
 });
-read_struct!(FoldsFile { contrasts: or_default, homophones: or_default, patterns: or_default });
+read_struct!(FoldsFile {
+    contrasts: or_default,
+    homophones: or_default,
+    patterns: or_default,
+    quote_headers: or_default,
+});
 read_struct!(Policy {
     version: req,
     categories: or_default,
@@ -536,11 +544,11 @@ mod tests {
 
         let folds = |source: &str| {
             let f = parse_located::<FoldsFile>(source, "folds").expect("folds parse");
-            (f.homophones, f.contrasts)
+            (f.homophones, f.contrasts, f.quote_headers)
         };
         assert_eq!(folds(crate::checker::FOLDS), folds(precompiled::FOLDS));
-        let (homophones, contrasts) = folds(precompiled::FOLDS);
-        assert!(!homophones.is_empty() && !contrasts.is_empty());
+        let (homophones, contrasts, quote_headers) = folds(precompiled::FOLDS);
+        assert!(!homophones.is_empty() && !contrasts.is_empty() && !quote_headers.is_empty());
 
         let emails = [
             include_str!("../benches/fixtures/email-zh.txt"),

@@ -69,6 +69,9 @@ pub(crate) struct Folds {
     pub contrasts: Vec<String>,
     /// Shared regexes by name (`[patterns]`), handed to the checker's regex pool.
     pub patterns: BTreeMap<String, String>,
+    /// Reply and forward headers (`quote_headers`), one regex for the checker's regex pool (see
+    /// `Checker::quoted_ranges`).
+    pub quote_headers: Vec<String>,
     /// For `U+4E00 + i`: (simplified, homophone-folded simplified). Empty until [`Folds::finish`].
     cjk: Vec<(char, char)>,
     /// For `U+3000 + i` (CJK punctuation and symbols, kana, …): what normalisation makes of it,
