@@ -60,7 +60,8 @@ pub struct Checker {
     quotes: Option<RegexId>,
 }
 
-/// How many lines after a line its header regexes see (`From:` … `Sent:` in Outlook's header).
+/// How many header-like lines after a line its header regexes see (`From:` … `Sent:` in Outlook's
+/// header).
 #[cfg(feature = "quotes")]
 const QUOTE_HEADER_LINES: usize = 3;
 
@@ -557,22 +558,19 @@ impl Checker {
             if !candidate(line) {
                 continue;
             }
-            // The line and the header-like lines after it (a `Sent:` line is one), normalised as the
-            // regexes expect (ASCII only needs lower-casing); none if a `>` line follows.
-            let plain = |l: &str| if l.is_ascii() { l.trim().to_ascii_lowercase() } else { normalize_plain(l.trim()) };
-            let mut window = plain(line);
-            let next = text[next_start..].split_inclusive('\n').filter(|l| !l.trim().is_empty());
-            for (i, l) in next.take(QUOTE_HEADER_LINES).enumerate() {
-                if i == 0 && quoted_line(l) {
-                    window.clear();
-                }
-                if i == 0 && quoted_line(l) || !candidate(l) {
-                    break;
-                }
-                window.push('\n');
-                window.push_str(&plain(l));
+            // A header followed by a `>` line quotes nothing by itself (a reply between quoted lines).
+            let mut next = text[next_start..].split_inclusive('\n').filter(|l| !l.trim().is_empty()).peekable();
+            if next.peek().is_some_and(|l| quoted_line(l)) {
+                continue;
             }
-            if !window.is_empty() && self.regexes.is_match(headers, &window) {
+            // The line and the header-like lines right after it (a `Sent:` line is one), normalised
+            // as the regexes expect.
+            let mut window = normalize_plain(line.trim());
+            for l in next.take(QUOTE_HEADER_LINES).take_while(|l| candidate(l)) {
+                window.push('\n');
+                window.push_str(&normalize_plain(l.trim()));
+            }
+            if self.regexes.is_match(headers, &window) {
                 out.push((at, text.len()));
                 break;
             }

@@ -157,8 +157,8 @@ pub(crate) struct FoldsFile {
     pub homophones: BTreeMap<String, String>,
     /// Regexes several rules share, by name; a rule's regex list names one as `(?&name)`.
     pub patterns: BTreeMap<String, String>,
-    /// Reply and forward headers, as regexes on a line and the three after it (normalised, `\n`
-    /// between them): the rest of the text from that line on is quoted mail and is not checked.
+    /// Reply and forward headers, as regexes on a line and up to three header-like lines after it
+    /// (normalised, `\n` between them): from that line on, the text is quoted mail, not checked.
     pub quote_headers: Vec<String>,
 }
 

@@ -301,6 +301,10 @@ fn normalize_char(c: char, mut emit: impl FnMut(char)) {
 
 /// Normalises a term or phrase written in a pack or policy (no offsets needed).
 pub(crate) fn normalize_plain(s: &str) -> String {
+    // ASCII only needs lower-casing (see `normalize_char`).
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         normalize_char(c, |n| out.push(n));

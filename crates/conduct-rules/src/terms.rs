@@ -72,11 +72,15 @@ fn is_mask(c: char) -> bool {
     matches!(c, '*' | '×' | '✕' | '✖' | '#')
 }
 
+/// How many mask symbols `s` holds (at most 255).
+fn mask_count(s: &str) -> u8 {
+    s.chars().filter(|&c| is_mask(c)).count().min(255) as u8
+}
+
 /// Whether `gap` (the text between two matched characters) masks letters: at least `count` mask
 /// symbols, and nothing but masks and spaces.
 fn masks(gap: &str, count: u8) -> bool {
-    gap.chars().all(|c| is_mask(c) || c.is_whitespace())
-        && gap.chars().filter(|&c| is_mask(c)).count() >= usize::from(count)
+    gap.chars().all(|c| is_mask(c) || c.is_whitespace()) && mask_count(gap) >= count
 }
 
 /// A verified hit: who owns it and the units it covers (by their byte offsets in `norm`).
@@ -170,10 +174,10 @@ impl TermMatcherBuilder {
         let mut prev_end: Option<usize> = None;
         for c in n.cchars() {
             let gap = prev_end.and_then(|e| n.norm.get(e..c.first as usize)).unwrap_or_default();
-            data.gap_before.push(match gap {
-                "" => Gap::Joined,
-                g if g.chars().any(is_mask) => Gap::Mask(g.chars().filter(|&c| is_mask(c)).count().min(255) as u8),
-                _ => Gap::Separator,
+            data.gap_before.push(match (gap, mask_count(gap)) {
+                ("", _) => Gap::Joined,
+                (_, 0) => Gap::Separator,
+                (_, count) => Gap::Mask(count),
             });
             prev_end = Some(n.unit_end(c.last as usize));
             data.runs.push(c.count);
@@ -421,21 +425,30 @@ fn verify(n: &Normalized, cc: &[CChar], t: &TermSpec, data: &TermData) -> Option
             }
         }
         bi += run as usize;
-        if let (true, Gap::Mask(count)) = (k > 0, gap_before[k]) {
-            let gap = n.norm.get(n.unit_end(cc[k - 1].last as usize)..c.first as usize);
-            if !gap.is_some_and(|g| masks(g, count)) {
-                return None;
-            }
-        } else if k > 0 && gap_before[k] == Gap::Joined {
+        // What the text has between this character and the one before, by what the term has there.
+        let between = || {
             let (left, right) = (cc[k - 1].last as usize, c.first as usize);
-            let gap = n.unit_end(left);
-            if gap < right && is_word_char(n.base(left)) && is_word_char(n.base(right)) {
-                if n.norm.get(gap..right).unwrap_or_default().chars().any(char::is_whitespace) {
-                    if !(single(k - 1) && single(k)) {
+            (left, n.unit_end(left), right)
+        };
+        match gap_before[k] {
+            _ if k == 0 => {}
+            Gap::Separator => {}
+            Gap::Mask(count) => {
+                let (_, gap, right) = between();
+                if !n.norm.get(gap..right).is_some_and(|g| masks(g, count)) {
+                    return None;
+                }
+            }
+            Gap::Joined => {
+                let (left, gap, right) = between();
+                if gap < right && is_word_char(n.base(left)) && is_word_char(n.base(right)) {
+                    if n.norm.get(gap..right).unwrap_or_default().chars().any(char::is_whitespace) {
+                        if !(single(k - 1) && single(k)) {
+                            return None;
+                        }
+                    } else if !t.fuzzy {
                         return None;
                     }
-                } else if !t.fuzzy {
-                    return None;
                 }
             }
         }
