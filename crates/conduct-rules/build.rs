@@ -118,7 +118,9 @@ fn pack_list() {
                 .collect()
         })
         .unwrap_or_default();
-    files.sort();
+    // By stem, so that a pack is followed by its `-structures` companion: similar rules sit
+    // within gzip's 32 KB window of each other in the wasm (−0.5 KB compressed).
+    files.sort_by(|a, b| a.trim_end_matches(".toml").cmp(b.trim_end_matches(".toml")));
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let toml_feature = env::var_os("CARGO_FEATURE_TOML").is_some();
     let include = |dir: &str, f: &str| format!("include_str!(concat!(env!(\"{dir}\"), \"/{f}\"))");
@@ -149,18 +151,43 @@ fn pack_list() {
     }
 }
 
+/// A rule's keys in the order the precompiled JSON writes them (any others follow, sorted): the
+/// term and pattern lists first, so that each rule's lists sit next to the previous rule's and
+/// gzip finds their repeats (−0.9 KB compressed against alphabetical order).
+const RULE_KEY_ORDER: &[&str] = &["terms", "exceptions", "requires", "unless_before", "unless"];
+
 /// Converts a pack (or `folds.toml`) to minified JSON, dropping each rule's `flag` and `allow`
 /// examples. A pack that is not valid TOML fails the build with its parser's message.
 fn precompile(path: &str) -> String {
     let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let mut doc: toml::Table = text.parse().unwrap_or_else(|e| panic!("{path}: {e}"));
-    if let Some(toml::Value::Array(rules)) = doc.get_mut("rule") {
-        for rule in rules.iter_mut().filter_map(toml::Value::as_table_mut) {
-            rule.remove("flag");
-            rule.remove("allow");
-        }
-    }
-    serde_json::to_string(&doc).unwrap_or_else(|e| panic!("{path}: {e}"))
+    let doc: toml::Table = text.parse().unwrap_or_else(|e| panic!("{path}: {e}"));
+    let json = |v: &toml::Value| serde_json::to_string(v).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let fields = doc.iter().map(|(key, value)| {
+        let value = match (key.as_str(), value) {
+            ("rule", toml::Value::Array(rules)) => {
+                let rules: Vec<String> =
+                    rules.iter().map(|r| r.as_table().map_or_else(|| json(r), |r| rule_json(r, &json))).collect();
+                format!("[{}]", rules.join(","))
+            }
+            _ => json(value),
+        };
+        format!("{}:{value}", json_key(key))
+    });
+    format!("{{{}}}", fields.collect::<Vec<_>>().join(","))
+}
+
+/// One rule as a JSON object, its keys in [`RULE_KEY_ORDER`], without the examples.
+fn rule_json(rule: &toml::Table, json: &dyn Fn(&toml::Value) -> String) -> String {
+    let rank = |k: &str| RULE_KEY_ORDER.iter().position(|o| *o == k).unwrap_or(RULE_KEY_ORDER.len());
+    let mut keys: Vec<&String> = rule.keys().filter(|k| !matches!(k.as_str(), "flag" | "allow")).collect();
+    keys.sort_by(|a, b| (rank(a), a).cmp(&(rank(b), b)));
+    let fields: Vec<String> = keys.iter().map(|k| format!("{}:{}", json_key(k), json(&rule[k.as_str()]))).collect();
+    format!("{{{}}}", fields.join(","))
+}
+
+/// A table key as a JSON string.
+fn json_key(key: &str) -> String {
+    serde_json::to_string(key).unwrap_or_else(|e| panic!("{key}: {e}"))
 }
 
 fn t2s_table() {
