@@ -3,7 +3,9 @@
 //! * the Traditional → Simplified character table from OpenCC's `TSCharacters.txt` (vendored under
 //!   `data/opencc/`, Apache-2.0), sorted and delta-encoded (`src/table.rs` decodes it);
 //! * the NFKC form of single characters and the combining-mark ranges (from the
-//!   unicode-normalization crate), the only parts of Unicode normalisation the engine uses;
+//!   unicode-normalization crate), the only parts of Unicode normalisation the engine uses —
+//!   without the characters whose NFKC form is in another script than ours
+//!   (`src/foreign_scripts.rs`);
 //! * the list of built-in packs (`packs/*.toml`). With the `toml` feature (default) they are
 //!   embedded as written. Without it (the wasm build) they are embedded as converted here to
 //!   minified JSON without what only the tests and docs read (the `flag`/`allow` examples,
@@ -45,7 +47,7 @@ fn nfkc_table() {
         }
         let Some(c) = c else { continue };
         let n: String = std::iter::once(c).nfkc().collect();
-        if n == c.to_string() {
+        if n == c.to_string() || n.chars().all(|n| is_foreign_script(n) || is_combining_mark(n)) {
             continue;
         }
         let mut chars = n.chars();
@@ -69,6 +71,8 @@ fn nfkc_table() {
     writeln!(out, "pub(crate) static COMBINING_MARKS: [(u32, u32); {mark_ranges}] = [\n{marks}];").unwrap();
     fs::write(Path::new(&out_dir).join("nfkc_table.rs"), out).expect("OUT_DIR is writable");
 }
+
+include!("src/foreign_scripts.rs");
 
 /// Appends `n` as a LEB128 varint.
 fn varint(out: &mut Vec<u8>, mut n: u32) {
