@@ -4,7 +4,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { segmentBounds, SegmentCache, checkSegments, segmentable } from '../../extension/src/worker/segments.js';
+import { segmentBounds, SegmentCache, checkSegments, segmentable, withoutQuoted } from '../../extension/src/worker/segments.js';
 import { loadEngine, ROOT } from './lib/harness.mjs';
 import { pickSentences } from './lib/sentences.mjs';
 import { supportMessage } from './lib/messages.mjs';
@@ -40,12 +40,44 @@ test('segment-wise findings equal whole-text findings (corpus, rule examples, gl
   for (const lang of ['auto', 'en']) {
     for (const t of texts) {
       const whole = checker.check(t, lang);
-      const parts = checkSegments((s) => checker.check(s, lang), t, cache, `${lang}\u0000`);
+      const parts = withoutQuoted(checkSegments((s) => checker.check(s, lang, true), t, cache, `${lang}\u0000`), checker.quotedRanges(t));
       assert.deepEqual(key(parts), key(whole), `text: ${JSON.stringify(t.slice(0, 200))}`);
       n++; findings += whole.length;
     }
   }
   assert.ok(findings > 100, `the texts have findings (${findings} in ${n} checks)`);
+});
+
+test('quoted mail: segments below a reply header are left out as in a whole-text check, also after an edit there', () => {
+  const reply = '好的，我们明天下午过去看一下。这个问题我保证不会再出现。';
+  const quoted = '这破系统就是垃圾？你们工程师是不是傻，周五前必须修好。我们再也不买你们的东西了；气死了。';
+  const customer = (h) => `${reply}\n\n${h}\n${quoted}`;
+  const cache = new SegmentCache();
+  const segmentWise = (t) => withoutQuoted(checkSegments((s) => checker.check(s, 'auto', true), t, cache, 'auto\u0000'), checker.quotedRanges(t));
+  const inReply = checker.check(reply, 'auto').length;
+  assert.ok(inReply >= 1, 'the reply itself has a finding');
+  // Without a header the customer's words are the writer's, in several segments.
+  const unquoted = customer('');
+  assert.ok(checker.check(unquoted, 'auto').filter((d) => d.start > reply.length).length >= 2, 'the pasted text has findings in more than one segment');
+  for (const header of ['-----Original Message-----', '在 2026年11月27日 周五 09:12，王经理 <wang@example.com> 写道：', 'On Fri, 27 Nov 2026 at 09:12, Wang <wang@example.com> wrote:']) {
+    const t = customer(header);
+    const ranges = checker.quotedRanges(t);
+    assert.equal(ranges.length, 2, header);
+    assert.equal(ranges[1], t.length, 'a header quotes the rest of the text');
+    const whole = checker.check(t, 'auto');
+    assert.equal(whole.length, inReply, `only the reply's findings: ${header}`);
+    assert.deepEqual(key(segmentWise(t)), key(whole), header);
+    // A keystroke in a quoted segment re-checks that segment alone, with no header in it.
+    const at = t.indexOf('气死了');
+    const edited = t.slice(0, at) + '真的' + t.slice(at);
+    assert.deepEqual(key(segmentWise(edited)), key(checker.check(edited, 'auto')), `edited: ${header}`);
+  }
+  // `>` lines: quoted line by line, in UTF-16 units after an emoji and CJK.
+  const lines = `😀 ${reply}\n> ${quoted}\n谢谢`;
+  const ranges = checker.quotedRanges(lines);
+  const start = lines.indexOf('> ');
+  assert.deepEqual([...ranges], [start, lines.indexOf('谢谢')]);
+  assert.deepEqual(key(segmentWise(lines)), key(checker.check(lines, 'auto')));
 });
 
 test('an edit re-checks only the segments it touched', () => {

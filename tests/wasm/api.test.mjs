@@ -144,6 +144,26 @@ function policyRule(pattern) {
   });
 }
 
+test('quoted mail: quotedRanges in UTF-16 units; check leaves its findings out unless keepQuoted', () => {
+  const own = '😀 好的，这个问题我保证明天修好。';
+  const customer = '你们的系统就是垃圾，工程师都是白痴。';
+  for (const [text, quotedFrom, quotedTo] of [
+    [`${own}\n> ${customer}\n谢谢`, own.length + 1, own.length + 4 + customer.length],
+    [`${own}\n\n-----Original Message-----\n${customer}`, own.length + 2, Infinity],
+    [`${own}\n\nOn Fri, 27 Nov 2026 at 09:12, Wang <wang@example.com> wrote:\n${customer}`, own.length + 2, Infinity],
+  ]) {
+    const ranges = [...checker.quotedRanges(text)];
+    assert.deepEqual(ranges, [quotedFrom, Math.min(quotedTo, text.length)], JSON.stringify(text));
+    const every = checker.check(text, 'auto', true);
+    const kept = checker.check(text, 'auto');
+    assertSpans(text, every);
+    assert.ok(every.some((d) => d.start >= quotedFrom), 'the customer\'s words have findings when kept');
+    assert.ok(kept.length >= 1 && kept.every((d) => d.start < quotedFrom), 'only the reply\'s own findings by default');
+    assert.deepEqual(kept, every.filter((d) => d.start < quotedFrom));
+  }
+  assert.deepEqual([...checker.quotedRanges(own)], []);
+});
+
 test('a bad policy throws an Error with a located one-line message', () => {
   const cases = [
     ['{"version": 1,\n "rules": {"commitment.guarantees": {"enabled": false}}}', /^policy:2:\d+: key `rules\.commitment\.guarantees`: unknown rule `commitment\.guarantees`/],
@@ -230,7 +250,8 @@ test("every rule's own flag examples are flagged through the wasm, with exact sp
 
 test('the TypeScript declarations are typed', () => {
   const dts = readFileSync(PKG + 'conduct_wasm.d.ts', 'utf8');
-  assert.match(dts, /check\(text: string, lang\?: Lang( \| null)?\): Diagnostic\[\];/);
+  assert.match(dts, /check\(text: string, lang\?: Lang( \| null)?, keepQuoted\?: boolean( \| null)?\): Diagnostic\[\];/);
+  assert.match(dts, /quotedRanges\(text: string\): Uint32Array;/);
   assert.match(dts, /rules\(\): RuleInfo\[\];/);
   assert.match(dts, /explain\(id: string\): RuleInfo \| undefined;/);
   assert.match(dts, /constructor\(policy\?: string( \| null)?\);/);

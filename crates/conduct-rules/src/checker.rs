@@ -607,7 +607,7 @@ impl Checker {
         }
         // Findings in quoted mail are dropped (looked for only up to the last finding).
         #[cfg(feature = "quotes")]
-        if let Some(last) = out.iter().map(|d| d.start).max() {
+        if let Some(last) = out.iter().map(|d| d.start).max().filter(|_| !options.keep_quoted) {
             let quoted = self.quoted_ranges_until(text, last);
             out.retain(|d| !quoted.iter().any(|&(s, e)| s <= d.start && d.start < e));
         }

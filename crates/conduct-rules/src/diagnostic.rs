@@ -41,6 +41,12 @@ pub struct CheckOptions {
     /// Report every rule's finding even where findings of one category overlap (by default only
     /// the most severe, then longest, is kept). Rule tests use it.
     pub keep_overlaps: bool,
+    /// Report findings in quoted mail too (by default those starting in
+    /// [`Checker::quoted_ranges`](crate::Checker::quoted_ranges) are left out). A caller that
+    /// checks a text in parts sets it, and filters its parts' findings against the whole text's
+    /// quoted ranges: a part checked alone cannot see the reply header above it. Without the
+    /// `quotes` feature findings are always kept.
+    pub keep_quoted: bool,
 }
 
 /// One finding.

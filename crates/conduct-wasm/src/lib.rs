@@ -183,10 +183,15 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
 impl Checker {
     /// Runs the engine on `text`: the text (lossily converted from JS: a lone surrogate becomes
     /// U+FFFD, which is also one UTF-16 unit, so offsets stay right) and its findings.
-    fn run(&self, text: &JsString, lang: Option<String>) -> Result<(String, Vec<Diagnostic>), JsError> {
+    fn run(
+        &self,
+        text: &JsString,
+        lang: Option<String>,
+        keep_quoted: bool,
+    ) -> Result<(String, Vec<Diagnostic>), JsError> {
         let lang = parse_lang(lang).map_err(|e| JsError::new(&e))?;
         let text = String::from(text);
-        let diags = self.inner.check_with(&text, &CheckOptions { lang, ..CheckOptions::default() });
+        let diags = self.inner.check_with(&text, &CheckOptions { lang, keep_quoted, ..CheckOptions::default() });
         Ok((text, diags))
     }
 }
@@ -222,6 +227,8 @@ impl Checker {
 
     /// Checks `text`. Returns the findings sorted by start, with `start`/`end` in UTF-16 code
     /// units of `text`. `lang` picks the message language: `auto` (default), `zh` or `en`.
+    /// Findings in quoted mail are left out unless `keepQuoted` (for a caller that checks a text
+    /// in parts and filters with the whole text's `quotedRanges`).
     ///
     /// # Errors
     /// Throws when `lang` is not one of `auto`, `zh`, `en`.
@@ -230,8 +237,9 @@ impl Checker {
         &self,
         text: &JsString,
         #[wasm_bindgen(unchecked_optional_param_type = "Lang")] lang: Option<String>,
+        #[wasm_bindgen(js_name = keepQuoted, unchecked_optional_param_type = "boolean")] keep_quoted: Option<bool>,
     ) -> Result<JsValue, JsError> {
-        let (rust_text, diags) = self.run(text, lang)?;
+        let (rust_text, diags) = self.run(text, lang, keep_quoted.unwrap_or(false))?;
         let found = findings(&rust_text, &diags);
         let array = to_js(&found);
         if rust_text.contains('\u{FFFD}') {
@@ -263,6 +271,18 @@ impl Checker {
             None => JsValue::UNDEFINED,
         }
     }
+
+    /// The parts of `text` quoted from earlier mail, as UTF-16 `[start, end, start, end, …]`:
+    /// lines starting with `>`, and everything after a reply or forward header (`On … wrote:`,
+    /// `-----Original Message-----`, `From:` with `Sent:` after it, `在…写道：`). `check` does not
+    /// report findings that start there; a caller that checks a text in parts (as the extension's
+    /// worker does, sentence by sentence) drops those of its parts' findings that start inside these
+    /// ranges of the whole text.
+    #[wasm_bindgen(js_name = quotedRanges)]
+    pub fn quoted_ranges(&self, text: &JsString) -> Vec<u32> {
+        let text = String::from(text);
+        utf16_spans(&text, &self.inner.quoted_ranges(&text)).into_iter().flat_map(|(s, e)| [s, e]).collect()
+    }
 }
 
 /// Alternative result transfers, compiled only with the `transfer-bench` feature to measure them
@@ -275,13 +295,13 @@ impl Checker {
     /// Check and UTF-16 conversion without returning findings: only their number.
     #[wasm_bindgen(js_name = checkCount)]
     pub fn check_count(&self, text: &JsString, lang: Option<String>) -> Result<u32, JsError> {
-        let (rust_text, diags) = self.run(text, lang)?;
+        let (rust_text, diags) = self.run(text, lang, false)?;
         Ok(findings(&rust_text, &diags).len() as u32)
     }
 
     /// Checks `text` once and keeps the text and findings for the `transfer*` methods.
     pub fn prepare(&self, text: &JsString) -> Result<u32, JsError> {
-        let (rust_text, diags) = self.run(text, None)?;
+        let (rust_text, diags) = self.run(text, None, false)?;
         let n = diags.len() as u32;
         PREPARED.with(|p| *p.borrow_mut() = Some((rust_text, diags)));
         Ok(n)

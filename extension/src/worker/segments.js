@@ -174,3 +174,17 @@ export function checkSegments(check, text, cache, prefix = '', explain = undefin
   bounds.forEach(([s], i) => { for (const d of per[i]) out.push({ ...d, start: d.start + s, end: d.end + s }); });
   return out;
 }
+
+/**
+ * `found` without the findings that start in quoted mail: `ranges` is the whole text's
+ * `Checker.quotedRanges` ([start, end, start, end, …], UTF-16). A segment checked alone cannot see
+ * the reply header above it, so findings assembled from segments are filtered against the whole
+ * text (the engine's own `check` of a whole text already leaves them out).
+ */
+export function withoutQuoted(found, ranges) {
+  if (!ranges.length) return found;
+  return found.filter((d) => {
+    for (let i = 0; i < ranges.length; i += 2) if (ranges[i] <= d.start && d.start < ranges[i + 1]) return false;
+    return true;
+  });
+}

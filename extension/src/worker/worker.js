@@ -5,7 +5,7 @@
 import init, { Checker, version as wasmVersion } from '../../wasm/conduct_wasm.js';
 import { STORAGE, validateRequest, quickHash, CATEGORIES, PORT_NAME } from '../shared/protocol.js';
 import { effectiveSettings, siteActive, toPolicy, normalizeSettings, normHost } from '../shared/settings.js';
-import { SegmentCache, checkSegments, segmentable } from './segments.js';
+import { SegmentCache, checkSegments, segmentable, withoutQuoted } from './segments.js';
 import { FieldTexts } from '../shared/delta.js';
 import { GUARD_KEY } from '../guard/config.js';
 import { withGuardPolicy, handleGuard, GUARD_KINDS, installGuardWorker } from '../guard/worker-guard.js';
@@ -276,11 +276,13 @@ function findings(text, lang) {
   if (!state.segmentable) return checker.check(text, lang);
   const cache = segmentCache(checker);
   let checked = 0;
-  const found = checkSegments((s) => { checked += s.length; return checker.check(s, lang); }, text, cache, `${lang}\u0000`, explainer(checker));
+  // Segments keep their quoted-mail findings (cached by their text alone, they cannot know
+  // whether a reply header is above them); the whole text's quoted ranges drop them below.
+  const found = checkSegments((s) => { checked += s.length; return checker.check(s, lang, true); }, text, cache, `${lang}\u0000`, explainer(checker));
   // How much of the first text this worker saw it had to check (the rest came from a snapshot).
   stamp('first-check-chars', { checked, of: text.length });
   snapshotSoon(cache);
-  return found;
+  return found.length ? withoutQuoted(found, checker.quotedRanges(text)) : found;
 }
 
 async function check(text, lang) {
