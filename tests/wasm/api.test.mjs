@@ -162,6 +162,10 @@ test('quoted mail: quotedRanges in UTF-16 units; check leaves its findings out u
     assert.deepEqual(kept, every.filter((d) => d.start < quotedFrom));
   }
   assert.deepEqual([...checker.quotedRanges(own)], []);
+  // Headers with nothing of the writer's above them head the writer's own email.
+  const headed = `From: Li Ming <li@example.com>\nDate: Fri, 27 Nov 2026\n\n${own}`;
+  assert.deepEqual([...checker.quotedRanges(headed)], []);
+  assert.ok(checker.check(headed).length >= 1);
 });
 
 test('a bad policy throws an Error with a located one-line message', () => {

@@ -515,7 +515,9 @@ impl Checker {
     /// spaces) is quoted; and a reply or forward header (`packs/folds.toml` `quote_headers`, such
     /// as `-----Original Message-----`, `On … wrote:`, `在…写道：`, or a `From:` line with a
     /// `Sent:` line after it) quotes the rest of the text — unless the next line starts with `>`,
-    /// as in a reply written between the quoted lines.
+    /// as in a reply written between the quoted lines, or nothing but blank and `>` lines is above
+    /// it: a text that starts with `From:` / `Date:` lines is the writer's own email with its
+    /// headers, not a reply.
     #[cfg(feature = "quotes")]
     pub fn quoted_ranges(&self, text: &str) -> Vec<(usize, usize)> {
         self.quoted_ranges_until(text, text.len())
@@ -542,6 +544,8 @@ impl Checker {
         };
         let Some(headers) = self.quotes else { return out };
         let mut start = 0;
+        // Whether the writer's own text (a line neither blank nor quoted) came before this line.
+        let mut own_text = false;
         for line in text.split_inclusive('\n') {
             let (at, next_start) = (start, start + line.len());
             start = next_start;
@@ -555,7 +559,9 @@ impl Checker {
                 }
                 continue;
             }
-            if !candidate(line) {
+            let own_before = own_text;
+            own_text |= !line.trim().is_empty();
+            if !own_before || !candidate(line) {
                 continue;
             }
             // A header followed by a `>` line quotes nothing by itself (a reply between quoted lines).
@@ -944,6 +950,13 @@ mod tests {
         assert_eq!(rules("From: our side, this is shit.\n"), ["shit"]);
         assert_eq!(rules("Tom wrote: this is shit\n"), ["shit"]);
         assert!(c.quoted_ranges("plain text, no quote\n").is_empty());
+        // Headers with nothing of the writer's above them are the writer's own email's headers.
+        for own in [
+            "From: Li Ming <li@example.com>\nDate: Mon, 3 Mar 2025\nSubject: 升级\n\n您好，我保证周五前全部修好。\n",
+            "\n> 你们什么时候修好？\n发件人: 李明\n发送时间: 2025年3月3日\n\n我保证周五前全部修好。\n",
+        ] {
+            assert_eq!(rules(own), ["我保证周五前全部修好"], "{own:?}");
+        }
     }
 
     #[test]

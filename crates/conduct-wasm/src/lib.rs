@@ -274,7 +274,7 @@ impl Checker {
 
     /// The parts of `text` quoted from earlier mail, as UTF-16 `[start, end, start, end, …]`:
     /// lines starting with `>`, and everything after a reply or forward header (`On … wrote:`,
-    /// `-----Original Message-----`, `From:` with `Sent:` after it, `在…写道：`). `check` does not
+    /// `-----Original Message-----`, `From:` with `Sent:` after it, `在…写道：`) below the writer's own text. `check` does not
     /// report findings that start there; a caller that checks a text in parts (as the extension's
     /// worker does, sentence by sentence) drops those of its parts' findings that start inside these
     /// ranges of the whole text.
