@@ -123,7 +123,7 @@ fn pack_list() {
         })
         .unwrap_or_default();
     // By stem, so that a pack is followed by its `-structures` companion: similar rules sit
-    // within gzip's 32 KB window of each other in the wasm (−0.5 KB compressed).
+    // within gzip's 32 KB window of each other in the wasm (with `RULE_KEY_ORDER`, −1.5 KB gzip).
     files.sort_by(|a, b| a.trim_end_matches(".toml").cmp(b.trim_end_matches(".toml")));
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let toml_feature = env::var_os("CARGO_FEATURE_TOML").is_some();
@@ -157,7 +157,7 @@ fn pack_list() {
 
 /// A rule's keys in the order the precompiled JSON writes them (any others follow, sorted): the
 /// term and pattern lists first, so that each rule's lists sit next to the previous rule's and
-/// gzip finds their repeats (−0.9 KB compressed against alphabetical order).
+/// gzip finds their repeats.
 const RULE_KEY_ORDER: &[&str] = &["terms", "exceptions", "requires", "unless_before", "unless"];
 
 /// Converts a pack (or `folds.toml`) to minified JSON, dropping each rule's `flag` and `allow`
