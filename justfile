@@ -43,6 +43,10 @@ test-e2e:
 eval *ARGS:
     cargo run --release -q -p conduct-rules --example eval -- {{ARGS}}
 
+# Whether two builds of the CLI give byte-identical findings on every tests/corpus text (and TSV dirs given)
+compare-findings OLD NEW *DIRS:
+    scripts/compare-findings.sh {{OLD}} {{NEW}} {{DIRS}}
+
 # Criterion benches, wasm-vs-harper in node, in-browser latency
 bench:
     cargo bench -p conduct-rules
