@@ -19,7 +19,7 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
 }
 
 fn check(checker: &Checker, text: &JsString) -> Vec<Found> {
-    let array: Array = checker.check(text, None).map_err(JsValue::from).expect("check").unchecked_into();
+    let array: Array = checker.check(text, None, None).map_err(JsValue::from).expect("check").unchecked_into();
     array
         .iter()
         .map(|d| Found {
