@@ -16,18 +16,14 @@ shift 2
 for bin in "$old" "$new"; do [ -x "$bin" ] || { echo "not an executable: $bin" >&2; exit 2; }; done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# One file per TSV row (label <TAB> text, `\n` written literally), comment and header lines skipped.
-node -e '
-  const fs = require("fs"), path = require("path");
+# One file per corpus row (tests/lib/corpus.mjs reads the TSV format).
+node --input-type=module -e '
+  import { writeFileSync } from "node:fs";
+  import { join, resolve } from "node:path";
+  const { corpusRows } = await import(resolve("tests/lib/corpus.mjs"));
   const [out, ...dirs] = process.argv.slice(1);
   let n = 0;
-  for (const dir of dirs) for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".tsv")).sort()) {
-    for (const line of fs.readFileSync(path.join(dir, f), "utf8").split("\n")) {
-      const tab = line.indexOf("\t");
-      if (tab < 0 || line.startsWith("#") || line.startsWith("label\t")) continue;
-      fs.writeFileSync(path.join(out, String(n++).padStart(6, "0") + ".txt"), line.slice(tab + 1).replace(/\\n/g, "\n"));
-    }
-  }
+  for (const dir of dirs) for (const { text } of corpusRows(dir)) writeFileSync(join(out, String(n++).padStart(6, "0") + ".txt"), text);
   console.error(`${n} texts`);
 ' "$work" tests/corpus "$@"
 differ=0 total=0

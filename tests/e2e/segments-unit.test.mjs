@@ -2,21 +2,17 @@
 // (extension/src/worker/segments.js) and must find exactly what one whole-text check finds.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { segmentBounds, SegmentCache, checkSegments, segmentable, withoutQuoted } from '../../extension/src/worker/segments.js';
-import { loadEngine, ROOT } from './lib/harness.mjs';
+import { loadEngine } from './lib/harness.mjs';
 import { pickSentences } from './lib/sentences.mjs';
 import { supportMessage } from './lib/messages.mjs';
 import { packExamples } from '../lib/pack-examples.mjs';
+import { corpusRows } from '../lib/corpus.mjs';
 
 let checker, texts;
 before(async () => {
   checker = new (await loadEngine()).Checker();
-  const corpus = join(ROOT, 'tests', 'corpus');
-  const rows = readdirSync(corpus).filter((f) => f.endsWith('.tsv'))
-    .flatMap((f) => readFileSync(join(corpus, f), 'utf8').split('\n').slice(1))
-    .map((l) => l.split('\t')[1]).filter(Boolean).map((t) => t.replace(/\\n/g, '\n'));
+  const rows = corpusRows().map((r) => r.text);
   const examples = [...packExamples().values()].flatMap((e) => [...e.flag, ...e.allow]);
   // Each piece alone, and runs of neighbours glued with nothing, a space or a line break, so
   // findings and exceptions meet every kind of segment boundary.
