@@ -388,7 +388,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
 fn parse_folds() -> Result<Folds, Error> {
     let file: FoldsFile = parse_located(FOLDS, "packs/folds.toml")?;
     let mut folds = Folds::default();
-    folds.contrasts = file.contrasts.iter().map(|c| normalize_plain(c)).filter(|c| !c.is_empty()).collect();
+    let plain = |words: &[String]| -> Vec<String> {
+        words.iter().map(|c| normalize_plain(c)).filter(|c| !c.is_empty()).collect()
+    };
+    folds.contrasts = plain(&file.contrasts);
+    folds.openers = [plain(&file.contrasts), plain(&file.clause_openers)].concat();
     folds.patterns = file.patterns;
     folds.quote_headers = file.quote_headers;
     for (canonical, variants) in &file.homophones {
@@ -706,9 +710,14 @@ impl Checker {
             }
         };
         let (cs, ce) = memo.clause(&n.norm, at);
-        let before = &n.norm[cs..at];
-        if rule.unless_before.iter().any(|&id| self.regexes.is_match(id, before)) {
-            return None;
+        let negated = |from: usize| rule.unless_before.iter().any(|&id| self.regexes.is_match(id, &n.norm[from..at]));
+        if negated(cs) {
+            // Not when the negation is all before a word that opens a new clause (`but`, `so we`,
+            // `所以`): in `I don't have the logs yet so I promise …` the `don't` is not the promise's.
+            let from = memo.last_opener(&n.norm, (ss, se), at, &self.folds.openers).max(cs);
+            if from == cs || negated(from) {
+                return None;
+            }
         }
         // A finding: its original span (not looked up for the triggers context clears).
         let (mut start, mut end) = n.original_range(hit.first, hit.last);
@@ -768,6 +777,9 @@ struct SentenceMemo {
     /// Where the contrast conjunctions of a sentence end (`segment::contrast_ends`), by its start:
     /// found only when a sentence-level `unless` cleared a trigger.
     contrasts: Option<(usize, Vec<usize>)>,
+    /// Likewise, where the clause openers (contrasts included) end: found only when an
+    /// `unless_before` cleared a trigger.
+    openers: Option<(usize, Vec<usize>)>,
 }
 
 /// `Ok(covered)`: the rule applies in the sentence, and its `requires` matches cover this original
@@ -795,12 +807,13 @@ impl SentenceMemo {
     }
 
     /// Where the last contrast conjunction before byte `at` of sentence `(ss, se)` ends, or `ss`.
-    fn last_contrast(&mut self, norm: &str, (ss, se): (usize, usize), at: usize, words: &[String]) -> usize {
-        if self.contrasts.as_ref().is_none_or(|(start, _)| *start != ss) {
-            self.contrasts = Some((ss, segment::contrast_ends(norm, ss, se, words)));
-        }
-        let ends = self.contrasts.as_ref().map_or(&[][..], |(_, ends)| &ends[..]);
-        ends[..ends.partition_point(|&c| c <= at)].last().copied().unwrap_or(ss)
+    fn last_contrast(&mut self, norm: &str, sentence: (usize, usize), at: usize, words: &[String]) -> usize {
+        last_word_end(&mut self.contrasts, norm, sentence, at, words)
+    }
+
+    /// Where the last clause opener (or contrast) before byte `at` of sentence `(ss, se)` ends, or `ss`.
+    fn last_opener(&mut self, norm: &str, sentence: (usize, usize), at: usize, words: &[String]) -> usize {
+        last_word_end(&mut self.openers, norm, sentence, at, words)
     }
 
     fn get_or_insert(
@@ -811,6 +824,22 @@ impl SentenceMemo {
     ) -> SentenceContext {
         *self.entries.entry((rule, sentence)).or_insert_with(compute)
     }
+}
+
+/// Where the last of `words` before byte `at` of sentence `(ss, se)` ends, or `ss`; the ends of
+/// all of them in the sentence are kept in `*cache` (by the sentence's start) for the next hit.
+fn last_word_end(
+    cache: &mut Option<(usize, Vec<usize>)>,
+    norm: &str,
+    (ss, se): (usize, usize),
+    at: usize,
+    words: &[String],
+) -> usize {
+    if cache.as_ref().is_none_or(|(start, _)| *start != ss) {
+        *cache = Some((ss, segment::contrast_ends(norm, ss, se, words)));
+    }
+    let ends = cache.as_ref().map_or(&[][..], |(_, ends)| &ends[..]);
+    ends[..ends.partition_point(|&c| c <= at)].last().copied().unwrap_or(ss)
 }
 
 /// The range `find` gives around byte `at` of `norm`: `*last` when it holds `at` (the ranges

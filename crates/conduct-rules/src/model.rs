@@ -154,6 +154,8 @@ pub enum SpanScope {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct FoldsFile {
     pub contrasts: Vec<String>,
+    /// Words that open a new clause of its own (`so we`, `所以`), for `unless_before`.
+    pub clause_openers: Vec<String>,
     pub homophones: BTreeMap<String, String>,
     /// Regexes several rules share, by name; a rule's regex list names one as `(?&name)`.
     pub patterns: BTreeMap<String, String>,
@@ -319,6 +321,7 @@ read_struct!(RuleSpec {
 });
 read_struct!(FoldsFile {
     contrasts: or_default,
+    clause_openers: or_default,
     homophones: or_default,
     patterns: or_default,
     quote_headers: or_default,
@@ -544,11 +547,11 @@ mod tests {
 
         let folds = |source: &str| {
             let f = parse_located::<FoldsFile>(source, "folds").expect("folds parse");
-            (f.homophones, f.contrasts, f.quote_headers)
+            (f.homophones, f.contrasts, f.clause_openers, f.quote_headers)
         };
         assert_eq!(folds(crate::checker::FOLDS), folds(precompiled::FOLDS));
-        let (homophones, contrasts, quote_headers) = folds(precompiled::FOLDS);
-        assert!(!homophones.is_empty() && !contrasts.is_empty() && !quote_headers.is_empty());
+        let (homophones, contrasts, openers, quote_headers) = folds(precompiled::FOLDS);
+        assert!(!homophones.is_empty() && !contrasts.is_empty() && !openers.is_empty() && !quote_headers.is_empty());
 
         let emails = [
             include_str!("../benches/fixtures/email-zh.txt"),

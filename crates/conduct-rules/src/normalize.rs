@@ -67,6 +67,9 @@ pub(crate) struct Folds {
     pub homophones: BTreeMap<char, char>,
     /// Contrast conjunctions in normalised form (`segment::contrast_ends`).
     pub contrasts: Vec<String>,
+    /// The contrasts and the clause openers (`so we`, `所以`), normalised: where what
+    /// `unless_before` sees starts again.
+    pub openers: Vec<String>,
     /// Shared regexes by name (`[patterns]`), handed to the checker's regex pool.
     pub patterns: BTreeMap<String, String>,
     /// Reply and forward headers (`quote_headers`), one regex for the checker's regex pool (see
