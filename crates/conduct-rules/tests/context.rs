@@ -39,6 +39,27 @@ fn negation_only_counts_in_the_clause_before_the_trigger() {
 }
 
 #[test]
+fn a_negation_before_a_clause_opener_is_not_the_triggers() {
+    let c = checker_with(None);
+    // `but`, `so we`, `所以` open a new clause (folds.toml `contrasts`, `clause_openers`)
+    for text in [
+        "Not sure what broke but we guarantee Friday.",
+        "We don't have the logs yet so we guarantee Friday.",
+        "日志还没拿到所以我保证周五上线。",
+    ] {
+        assert_eq!(flagged(&c, text).len(), 1, "{text}: {:?}", flagged(&c, text));
+    }
+    // a negation after the opener still counts; `not so sure` keeps one clause
+    for text in [
+        "We don't have the logs yet so we cannot guarantee Friday.",
+        "I'm not so sure we guarantee Friday.",
+        "日志还没拿到所以我不敢保证周五上线。",
+    ] {
+        assert!(flagged(&c, text).is_empty(), "{text}: {:?}", flagged(&c, text));
+    }
+}
+
+#[test]
 fn exceptions_and_boundaries_protect_ordinary_words() {
     let c = checker_with(None);
     assert!(flagged(&c, "Please ask sb to check it.").is_empty());
