@@ -23,15 +23,23 @@ fn ends_sentence(s: &str, i: usize, c: char) -> bool {
 }
 
 /// Does `c` end a clause (a sentence end, or a comma-like mark)? A hyphen or an en dash only
-/// between spaces (` - `, ` – `), not in `e-mail` or `2–3 days`.
+/// between spaces (` - `, ` – `), not in `e-mail` or `2–3 days`; a comma not between digits
+/// (`$50,000` is one number).
 fn ends_clause(s: &str, i: usize, c: char) -> bool {
     match c {
+        ',' => !in_number(s, i),
         '-' | '–' => {
             let spaced = |p: Option<char>| p.is_some_and(char::is_whitespace);
             spaced(s[..i].chars().next_back()) && spaced(s[i + c.len_utf8()..].chars().next())
         }
         _ => CLAUSE_MARKS.contains(&c) || ends_sentence(s, i, c),
     }
+}
+
+/// Is byte `i` of `s` (a `,`) between two ASCII digits, a thousands separator?
+fn in_number(s: &str, i: usize) -> bool {
+    let b = s.as_bytes();
+    i > 0 && b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(u8::is_ascii_digit)
 }
 
 /// What a byte can be the last byte of, for [`bounds`]'s scans, from the mark lists above: an
@@ -44,6 +52,8 @@ const DOT: u8 = 4;
 const WIDE: u8 = 8;
 /// `-`: a clause end between spaces.
 const HYPHEN: u8 = 16;
+/// `,`: a clause end but between digits.
+const COMMA: u8 = 32;
 static LAST_BYTE: [u8; 256] = {
     const fn mark(t: &mut [u8; 256], c: char, kind: u8) {
         let mut buf = [0u8; 4];
@@ -67,6 +77,8 @@ static LAST_BYTE: [u8; 256] = {
         mark(&mut t, CLAUSE_MARKS[k], CLAUSE);
         k += 1;
     }
+    // A comma is a clause end but between digits (see `ends_at`).
+    t[b',' as usize] = COMMA;
     t
 };
 
@@ -94,6 +106,7 @@ fn ends_at(s: &str, j: usize, clause: bool) -> bool {
         || (kind & CLAUSE != 0 && clause)
         || (kind & DOT != 0 && ends_sentence(s, j, '.'))
         || (kind & HYPHEN != 0 && clause && ends_clause(s, j, '-'))
+        || (kind & COMMA != 0 && clause && !in_number(s, j))
 }
 
 /// The sentence (or clause) around byte `at`: from just after the last end mark before `at` to
@@ -164,7 +177,7 @@ mod tests {
     #[test]
     fn byte_scan_agrees_with_the_character_rules() {
         // Every position of a text with each mark, next to ASCII, CJK and other three-byte text.
-        let s = "a。b…c\u{2028}d\u{2029}e、f﹐g﹑h!i?j;k\nl\rm,n:o.p. q.r\u{3000}s上线。，€﹒t. u — v - w–x – y-z——好―a -b- ";
+        let s = "1,000,2 ,3,a。b…c\u{2028}d\u{2029}e、f﹐g﹑h!i?j;k\nl\rm,n:o.p. q.r\u{3000}s上线。，€﹒t. u — v - w–x – y-z——好―a -b- ";
         let by_chars = |at: usize, is_end: fn(&str, usize, char) -> bool| {
             let start =
                 s[..at].char_indices().rev().find(|&(i, c)| is_end(s, i, c)).map_or(0, |(i, c)| i + c.len_utf8());
@@ -196,6 +209,10 @@ mod tests {
         let at = s.find("保证").unwrap();
         let (a, b) = clause(s, at);
         assert_eq!(&s[a..b], "但我保证周五上线。");
+        // but not at a thousands separator
+        let s = "win $50,000 for free, today";
+        let at = s.find("for").unwrap_or(0);
+        assert_eq!(&s[clause(s, at).0..clause(s, at).1], "win $50,000 for free,");
     }
 
     #[test]
