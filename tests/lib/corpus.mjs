@@ -1,6 +1,7 @@
 // The rows of a corpus directory in the tests/corpus format: `*.tsv` files with a `label<TAB>text`
-// header, then `label<TAB>text` rows whose line breaks are written `\n`; lines without a tab (the
-// `# round` comments) are skipped. Shared by the segment tests and scripts/compare-findings.sh.
+// header, then `label<TAB>text` rows whose line breaks, tabs and backslashes are written `\n`, `\t`
+// and `\\` (other backslashes stay, as in crates/conduct-rules/tests/support/corpus_loader.rs);
+// lines without a tab and `#` lines (the round headings) are skipped. Shared by the segment tests and scripts/compare-findings.sh.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -14,7 +15,7 @@ export function corpusRows(dir = CORPUS) {
     for (const line of readFileSync(join(dir, file), 'utf8').split('\n').slice(1)) {
       const tab = line.indexOf('\t');
       if (tab < 0 || line.startsWith('#')) continue;
-      const text = line.slice(tab + 1).replace(/\\n/g, '\n');
+      const text = line.slice(tab + 1).replace(/\\([nt\\])/g, (_, c) => ({ n: '\n', t: '\t' })[c] ?? '\\');
       if (text) rows.push({ file, label: line.slice(0, tab), text });
     }
   }

@@ -392,7 +392,7 @@ fn parse_folds() -> Result<Folds, Error> {
         words.iter().map(|c| normalize_plain(c)).filter(|c| !c.is_empty()).collect()
     };
     folds.contrasts = plain(&file.contrasts);
-    folds.openers = [plain(&file.contrasts), plain(&file.clause_openers)].concat();
+    folds.openers = [&folds.contrasts[..], &plain(&file.clause_openers)].concat();
     folds.patterns = file.patterns;
     folds.quote_headers = file.quote_headers;
     for (canonical, variants) in &file.homophones {

@@ -6,10 +6,11 @@
 
 /// The characters that end a sentence; `.` too, when followed by whitespace or the end.
 const SENTENCE_MARKS: [char; 9] = ['。', '!', '?', ';', '\n', '\r', '…', '\u{2029}', '\u{2028}'];
-/// The characters that end a clause, besides the sentence ends (and a hyphen or en dash with
-/// spaces around it, see [`ends_clause`]). A dash sets off a clause as a comma does: in `sorry I
-/// didn't reply — we will have it fixed by Friday` the negation is not the promise's.
-const CLAUSE_MARKS: [char; 7] = [',', '、', ':', '﹐', '﹑', '—', '―'];
+/// The characters that end a clause, besides the sentence ends (and, see [`ends_clause`], a comma
+/// not between digits and a hyphen or en dash with spaces around it). A dash sets off a clause as a
+/// comma does: in `sorry I didn't reply — we will have it fixed by Friday` the negation is not the
+/// promise's.
+const CLAUSE_MARKS: [char; 6] = ['、', ':', '﹐', '﹑', '—', '―'];
 
 /// Does `c` end a sentence? `.` only counts when followed by whitespace or the end.
 fn ends_sentence(s: &str, i: usize, c: char) -> bool {
@@ -66,6 +67,7 @@ static LAST_BYTE: [u8; 256] = {
     let mut t = [0u8; 256];
     t[b'.' as usize] = DOT;
     t[b'-' as usize] = HYPHEN;
+    t[b',' as usize] = COMMA;
     mark(&mut t, '–', WIDE);
     let mut k = 0;
     while k < SENTENCE_MARKS.len() {
@@ -77,8 +79,6 @@ static LAST_BYTE: [u8; 256] = {
         mark(&mut t, CLAUSE_MARKS[k], CLAUSE);
         k += 1;
     }
-    // A comma is a clause end but between digits (see `ends_at`).
-    t[b',' as usize] = COMMA;
     t
 };
 
@@ -106,7 +106,7 @@ fn ends_at(s: &str, j: usize, clause: bool) -> bool {
         || (kind & CLAUSE != 0 && clause)
         || (kind & DOT != 0 && ends_sentence(s, j, '.'))
         || (kind & HYPHEN != 0 && clause && ends_clause(s, j, '-'))
-        || (kind & COMMA != 0 && clause && !in_number(s, j))
+        || (kind & COMMA != 0 && clause && ends_clause(s, j, ','))
 }
 
 /// The sentence (or clause) around byte `at`: from just after the last end mark before `at` to
