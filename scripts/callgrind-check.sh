@@ -31,6 +31,8 @@ for input in "${@:-email/zh email/en email/mixed}"; do
 done
 build=$(count build/default 1)
 printf '%-18s %16s   (whole process: parse packs, build automaton)\n' build/default "$build"
+all=$(count warm_up/default 1)
+printf '%-18s %16s   (whole process: build + compile every regex, %s of it compiling)\n' warm_up/default "$all" "$(( all - build ))"
 # A freshly started worker: build, then one check that compiles the regexes it needs on the way.
 for i in email/zh email/en email/mixed; do
   cold=$(count "cold/$i" 1)

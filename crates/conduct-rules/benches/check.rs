@@ -106,13 +106,21 @@ criterion_group!(check, benches);
 /// checks one input in a loop without criterion, for `valgrind --tool=callgrind` (see
 /// `BENCHMARKS.md`); `build/default` profiles building the checker; `cold/<input>` builds a checker
 /// and checks the input once, as a freshly started service worker does (the regexes that check
-/// needs compile on the way).
+/// needs compile on the way); `warm_up/default` builds a checker and compiles all its regexes.
 fn profile(name: &str) {
     let iters: usize = std::env::var("CONDUCT_BENCH_ITERS").ok().and_then(|n| n.parse().ok()).unwrap_or(100);
     if name == "build/default" {
         for _ in 0..iters {
             black_box(Checker::new().expect("valid"));
         }
+        return;
+    }
+    if name == "warm_up/default" {
+        let start = std::time::Instant::now();
+        let checker = Checker::new().expect("valid");
+        let built = start.elapsed();
+        checker.warm_up().expect("built-in regexes compile");
+        println!("{name}: build {built:?}, build + all regexes {:?}", start.elapsed());
         return;
     }
     if let Some(input) = name.strip_prefix("cold/") {
