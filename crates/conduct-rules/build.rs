@@ -183,7 +183,7 @@ fn precompile(path: &str) -> String {
 /// One rule as a JSON object, its keys in [`RULE_KEY_ORDER`], without the examples, its terms and
 /// exceptions sorted: neighbours that share a prefix gzip better (−0.3 KB of the wasm at stop 18),
 /// and their order means nothing (every term is matched; `precompiled_packs_check_like_the_toml_packs`
-/// holds the findings to the TOML packs' on every example and corpus text).
+/// and `tests/corpus.rs` hold the findings to the TOML packs' on every example and corpus text).
 fn rule_json(rule: &toml::Table, json: &dyn Fn(&toml::Value) -> String) -> String {
     let rank = |k: &str| RULE_KEY_ORDER.iter().position(|o| *o == k).unwrap_or(RULE_KEY_ORDER.len());
     let mut keys: Vec<&String> = rule.keys().filter(|k| !matches!(k.as_str(), "flag" | "allow")).collect();

@@ -520,8 +520,8 @@ mod tests {
     }
 
     /// The packs as the wasm build embeds them (converted to JSON by build.rs, terms sorted) hold
-    /// the same rules and check every example, the benchmark emails and the evaluation corpus
-    /// exactly as the TOML packs do.
+    /// the same rules and check every example and the benchmark emails exactly as the TOML packs
+    /// do (`tests/corpus.rs` holds them to the same on the evaluation corpus).
     #[cfg(feature = "toml")]
     #[test]
     fn precompiled_packs_check_like_the_toml_packs() {
@@ -559,28 +559,14 @@ mod tests {
             include_str!("../benches/fixtures/email-en.txt"),
             include_str!("../benches/fixtures/email-mixed.txt"),
         ];
-        // And every text of the evaluation corpus (build.rs sorts the terms, which must not matter).
-        let corpus = [
-            include_str!("../../../tests/corpus/chat-en.tsv"),
-            include_str!("../../../tests/corpus/chat-zh.tsv"),
-            include_str!("../../../tests/corpus/email-en.tsv"),
-            include_str!("../../../tests/corpus/email-zh.tsv"),
-            include_str!("../../../tests/corpus/mixed.tsv"),
-            include_str!("../../../tests/corpus/traditional.tsv"),
-        ];
-        let rows: Vec<String> = corpus
-            .iter()
-            .flat_map(|file| file.lines().skip(1))
-            .filter_map(|line| line.split_once('\t').map(|(_, text)| text.replace("\\n", "\n")))
-            .collect();
         let options = crate::CheckOptions { keep_overlaps: true, ..Default::default() };
         let texts = toml.rules().flat_map(|r| r.flag.iter().chain(&r.allow)).map(String::as_str);
         let mut checked = 0;
-        for text in texts.chain(emails).chain(rows.iter().map(String::as_str)) {
+        for text in texts.chain(emails) {
             assert_eq!(toml.check_with(text, &options), json.check_with(text, &options), "{text}");
             checked += 1;
         }
-        assert!(checked > 5000, "{checked} texts");
+        assert!(checked > 500, "{checked} texts");
     }
 
     #[cfg(not(feature = "toml"))]

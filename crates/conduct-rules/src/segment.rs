@@ -211,8 +211,8 @@ mod tests {
         assert_eq!(&s[a..b], "但我保证周五上线。");
         // but not at a thousands separator
         let s = "win $50,000 for free, today";
-        let at = s.find("for").unwrap_or(0);
-        assert_eq!(&s[clause(s, at).0..clause(s, at).1], "win $50,000 for free,");
+        let (a, b) = clause(s, s.find("for").unwrap_or(0));
+        assert_eq!(&s[a..b], "win $50,000 for free,");
     }
 
     #[test]

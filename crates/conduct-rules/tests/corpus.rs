@@ -68,3 +68,27 @@ fn loader_unescapes_and_rejects_bad_rows() {
     assert!(corpus_loader::parse("t.tsv", "label\ttext\nrude\tx\n").unwrap_err().contains("t.tsv:2"));
     assert!(corpus_loader::parse("t.tsv", "label\ttext\nclean no tab\n").is_err());
 }
+
+/// The packs as the wasm embeds them (converted to JSON by build.rs, each rule's terms sorted)
+/// check every corpus text exactly as the TOML packs do: the conversion, and the order of terms,
+/// change no finding.
+#[cfg(feature = "toml")]
+#[test]
+fn precompiled_packs_check_the_corpus_like_the_toml_packs() {
+    mod precompiled {
+        #![allow(dead_code)]
+        include!(concat!(env!("OUT_DIR"), "/precompiled.rs"));
+    }
+    let toml = Checker::new().expect("TOML packs build");
+    let json = precompiled::BUILTIN_PACKS
+        .iter()
+        .fold(conduct_rules::CheckerBuilder::new().without_builtin_packs(), |b, (file, json)| b.pack(file, json))
+        .build()
+        .expect("precompiled packs build");
+    let cases = load_dir(&corpus_loader::default_dir()).expect("corpus loads");
+    assert!(cases.len() >= 400, "corpus has only {} cases", cases.len());
+    let options = conduct_rules::CheckOptions { keep_overlaps: true, ..Default::default() };
+    for case in &cases {
+        assert_eq!(toml.check_with(&case.text, &options), json.check_with(&case.text, &options), "{}", case.location());
+    }
+}
