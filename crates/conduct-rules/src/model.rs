@@ -96,6 +96,9 @@ pub struct PackHeader {
     pub version: Option<String>,
     /// What the pack covers.
     pub description: Option<String>,
+    /// A character that may join the items of each rule's `terms` and `exceptions` into one
+    /// string (the compact form `build.rs` writes for the wasm build), instead of an array.
+    pub list_separator: Option<String>,
 }
 
 /// One rule as written in a pack (`[[rule]]`).
@@ -298,8 +301,24 @@ macro_rules! read_struct {
     };
 }
 
-read_struct!(PackFile { pack: req, rule: or_default });
-read_struct!(PackHeader { name: req, version: opt, description: opt });
+/// The header first: its `list_separator` says how the rules' lists may be written.
+impl FromTree for PackFile {
+    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
+        const FIELDS: &[&str] = &["pack", "rule"];
+        let pack: PackHeader = r.fields(node, path, "PackFile", FIELDS)?.req("pack")?;
+        let separator = match pack.list_separator.as_deref().map(|s| (s, s.chars())) {
+            None => None,
+            Some((_, mut chars)) if chars.clone().count() == 1 => chars.next(),
+            Some((s, _)) => {
+                let message = format!("`list_separator` must be one character, not {s:?}");
+                return Err(r.error(node.at, &Path::Key(&Path::Key(path, "pack"), "list_separator"), message));
+            }
+        };
+        let r = Reader { separator, ..*r };
+        Ok(PackFile { pack, rule: r.fields(node, path, "PackFile", FIELDS)?.or_default("rule")? })
+    }
+}
+read_struct!(PackHeader { name: req, version: opt, description: opt, list_separator: opt });
 read_struct!(RuleSpec {
     id: req,
     category: req,
@@ -309,12 +328,12 @@ read_struct!(RuleSpec {
     message: req,
     norm: req,
     suggestions: opt,
-    terms: req,
+    terms: list_req,
     fuzzy: or_default,
     requires: or_default,
     unless_before: or_default,
     unless: or_default,
-    exceptions: or_default,
+    exceptions: list_or_default,
     span: or_default,
     flag: or_default,
     allow: or_default,
@@ -363,7 +382,7 @@ pub(crate) fn parse_located<T: FromTree>(source: &str, file: &str) -> Result<T, 
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let tree = if source.trim_start().starts_with('{') { parse_json(source) } else { parse_toml(source) };
     let tree = tree.map_err(|e| Error::new(e.kind, file, e.message).with_key(e.path).at_offset(source, e.at))?;
-    T::read(&Reader { file, source }, &tree, &Path::Root)
+    T::read(&Reader { file, source, separator: None }, &tree, &Path::Root)
 }
 
 #[cfg(test)]
@@ -378,6 +397,37 @@ mod tests {
         assert_eq!(err.kind(), &ErrorKind::Schema);
         assert_eq!(err.line(), 3, "{err}");
         assert!(err.to_string().contains("enabeld"), "{err}");
+    }
+
+    /// A pack whose header sets `list_separator` may write `terms` and `exceptions` as one joined
+    /// string (the wasm build's compact form); without it, a string is still a type error.
+    #[test]
+    fn list_separator_lets_a_pack_join_its_lists() {
+        let rule = |terms: &str, exceptions: &str| {
+            format!(
+                r#"{{"id": "x.y", "category": "disclosure", "severity": "info", "norm": "n",
+                "message": {{"zh": "z", "en": "e"}}, "terms": {terms}, "exceptions": {exceptions}}}"#
+            )
+        };
+        let pack = |header: &str, rule: String| format!(r#"{{"pack": {{"name": "p"{header}}}, "rule": [{rule}]}}"#);
+        let joined = pack(r#", "list_separator": "|""#, rule(r#""a|b c|底价""#, r#""""#));
+        let read = parse_located::<PackFile>(&joined, "p.json").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read.rule[0].terms, ["a", "b c", "底价"]);
+        assert!(read.rule[0].exceptions.is_empty());
+        let arrays = pack(r#", "list_separator": "/""#, rule(r#"["a|b"]"#, r#"["c/d"]"#));
+        let read = parse_located::<PackFile>(&arrays, "p.json").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (read.rule[0].terms.as_slice(), read.rule[0].exceptions.as_slice()),
+            (&["a|b".to_string()][..], &["c/d".to_string()][..])
+        );
+
+        let err = parse_located::<PackFile>(&pack("", rule(r#""a|b""#, "[]")), "p.json").unwrap_err();
+        assert_eq!(err.key(), Some("rule[0].terms"), "{err}");
+        assert!(err.to_string().contains("expected a sequence"), "{err}");
+        let err =
+            parse_located::<PackFile>(&pack(r#", "list_separator": "||""#, rule("[]", "[]")), "p.json").unwrap_err();
+        assert_eq!(err.key(), Some("pack.list_separator"), "{err}");
+        assert!(err.to_string().contains("one character"), "{err}");
     }
 
     #[test]

@@ -347,9 +347,13 @@ pub(crate) fn parse_toml(source: &str) -> Result<Node<'_>, ParseError> {
 }
 
 /// Reads typed values out of a tree, with errors located in `source` (named `file`).
+#[derive(Clone, Copy)]
 pub(crate) struct Reader<'a> {
     pub file: &'a str,
     pub source: &'a str,
+    /// Where a pack's header sets `list_separator`: the character that joins the items of a list
+    /// read with [`Fields::list_req`] or [`Fields::list_or_default`] when it is written as one string.
+    pub separator: Option<char>,
 }
 
 /// Where a value is: a chain up to the root, rendered (`rule[2].terms[0]`) only for an error, so
@@ -469,6 +473,28 @@ impl<'v, 's> Fields<'_, '_, 'v, 's, '_> {
         match self.get(name) {
             None => Ok(T::default()),
             Some(node) => T::read(self.reader, node, &Path::Key(self.path, name)),
+        }
+    }
+
+    /// List field `name`, which must be present: an array of strings, or (where the pack sets
+    /// `list_separator`) one string of items joined by that separator.
+    pub(crate) fn list_req(&self, name: &str) -> Result<Vec<String>, Error> {
+        match self.get(name) {
+            None => self.req(name),
+            Some(node) => self.list(node, name),
+        }
+    }
+
+    /// List field `name`, empty when absent; written as for [`Fields::list_req`].
+    pub(crate) fn list_or_default(&self, name: &str) -> Result<Vec<String>, Error> {
+        self.get(name).map_or(Ok(Vec::new()), |node| self.list(node, name))
+    }
+
+    fn list(&self, node: &Node, name: &str) -> Result<Vec<String>, Error> {
+        match (&node.value, self.reader.separator) {
+            (Value::String(s), Some(_)) if s.is_empty() => Ok(Vec::new()),
+            (Value::String(s), Some(sep)) => Ok(s.split(sep).map(str::to_string).collect()),
+            _ => Vec::read(self.reader, node, &Path::Key(self.path, name)),
         }
     }
 
