@@ -166,13 +166,17 @@ const LIST_SEPARATOR: &str = "|";
 const RULE_KEY_ORDER: &[&str] = &["terms", "exceptions", "requires", "unless_before", "unless"];
 
 /// Converts a pack (or `folds.toml`) to minified JSON, dropping each rule's `flag` and `allow`
-/// examples. A pack that is not valid TOML fails the build with its parser's message.
+/// examples and the header's `description` and `version`. A pack that is not valid TOML fails the
+/// build with its parser's message.
 fn precompile(path: &str) -> String {
     let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let mut doc: toml::Table = text.parse().unwrap_or_else(|e| panic!("{path}: {e}"));
     let json = |v: &toml::Value| serde_json::to_string(v).unwrap_or_else(|e| panic!("{path}: {e}"));
     let separator = match doc.get_mut("pack").and_then(toml::Value::as_table_mut) {
         Some(header) => {
+            // Read by nothing but people reading the TOML (the engine keeps only the name): −0.3 KB gzip.
+            header.remove("description");
+            header.remove("version");
             let sep = header.entry("list_separator").or_insert_with(|| LIST_SEPARATOR.into());
             sep.as_str().map(str::to_string)
         }
