@@ -964,6 +964,8 @@ mod tests {
             "From: Wang Lei <wang@example.com>\nSent: Monday, March 3, 2025 10:00\nTo: Support",
             "发件人: 王磊\n发送时间: 2025年3月3日 10:00",
             "寄件者: 王磊\n日期: 2025年3月3日",
+            "寄件者: 業務部 張先生\n主旨: 系統又當了",
+            "From: Wang Lei\nSubject: Outage again",
         ] {
             let text = format!("Hi,\nWe are on it.\n\n{header}\n\nYour support is shit. 你们这帮傻逼。\n");
             assert_eq!(rules(&text), Vec::<String>::new(), "after {header:?}");
