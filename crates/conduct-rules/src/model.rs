@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind};
-use crate::tree::{parse_json, parse_toml, FromTree, Node, Path, Reader};
+use crate::tree::{parse_json, parse_toml, FromTree, Node, Path, Reader, Value};
 
 /// One of the three things the norms forbid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -311,7 +311,8 @@ impl FromTree for PackFile {
             Some((_, mut chars)) if chars.clone().count() == 1 => chars.next(),
             Some((s, _)) => {
                 let message = format!("`list_separator` must be one character, not {s:?}");
-                return Err(r.error(node.at, &Path::Key(&Path::Key(path, "pack"), "list_separator"), message));
+                let at = entry(node, "pack").and_then(|h| entry(h, "list_separator")).map_or(node.at, |v| v.at);
+                return Err(r.error(at, &Path::Key(&Path::Key(path, "pack"), "list_separator"), message));
             }
         };
         let r = Reader { separator, ..*r };
@@ -319,6 +320,14 @@ impl FromTree for PackFile {
     }
 }
 read_struct!(PackHeader { name: req, version: opt, description: opt, list_separator: opt });
+
+/// The value of key `name` in the object at `node`, if any (to locate an error in it).
+fn entry<'n, 's>(node: &'n Node<'s>, name: &str) -> Option<&'n Node<'s>> {
+    match &node.value {
+        Value::Object(entries) => entries.iter().find(|(key, _, _)| key == name).map(|(_, _, value)| value),
+        _ => None,
+    }
+}
 read_struct!(RuleSpec {
     id: req,
     category: req,
@@ -425,8 +434,9 @@ mod tests {
         assert_eq!(err.key(), Some("rule[0].terms"), "{err}");
         assert!(err.to_string().contains("expected a sequence"), "{err}");
         let err =
-            parse_located::<PackFile>(&pack(r#", "list_separator": "||""#, rule("[]", "[]")), "p.json").unwrap_err();
+            parse_located::<PackFile>(&pack(",\n \"list_separator\": \"||\"", rule("[]", "[]")), "p.json").unwrap_err();
         assert_eq!(err.key(), Some("pack.list_separator"), "{err}");
+        assert_eq!((err.line(), err.column()), (2, 20), "{err}");
         assert!(err.to_string().contains("one character"), "{err}");
     }
 
