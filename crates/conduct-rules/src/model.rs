@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind};
-use crate::tree::{parse_json, parse_toml, FromTree, Node, Path, Reader, Value};
+use crate::tree::{parse_json, parse_toml, FromTree, Node, Path, Reader};
 
 /// One of the three things the norms forbid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -98,7 +98,7 @@ pub struct PackHeader {
     pub description: Option<String>,
     /// A character that may join the items of each rule's `terms` and `exceptions` into one
     /// string (the compact form `build.rs` writes for the wasm build), instead of an array.
-    pub list_separator: Option<String>,
+    pub list_separator: Option<char>,
 }
 
 /// One rule as written in a pack (`[[rule]]`).
@@ -306,28 +306,11 @@ impl FromTree for PackFile {
     fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
         const FIELDS: &[&str] = &["pack", "rule"];
         let pack: PackHeader = r.fields(node, path, "PackFile", FIELDS)?.req("pack")?;
-        let separator = match pack.list_separator.as_deref().map(|s| (s, s.chars())) {
-            None => None,
-            Some((_, mut chars)) if chars.clone().count() == 1 => chars.next(),
-            Some((s, _)) => {
-                let message = format!("`list_separator` must be one character, not {s:?}");
-                let at = entry(node, "pack").and_then(|h| entry(h, "list_separator")).map_or(node.at, |v| v.at);
-                return Err(r.error(at, &Path::Key(&Path::Key(path, "pack"), "list_separator"), message));
-            }
-        };
-        let r = Reader { separator, ..*r };
+        let r = Reader { separator: pack.list_separator, ..*r };
         Ok(PackFile { pack, rule: r.fields(node, path, "PackFile", FIELDS)?.or_default("rule")? })
     }
 }
 read_struct!(PackHeader { name: req, version: opt, description: opt, list_separator: opt });
-
-/// The value of key `name` in the object at `node`, if any (to locate an error in it).
-fn entry<'n, 's>(node: &'n Node<'s>, name: &str) -> Option<&'n Node<'s>> {
-    match &node.value {
-        Value::Object(entries) => entries.iter().find(|(key, _, _)| key == name).map(|(_, _, value)| value),
-        _ => None,
-    }
-}
 read_struct!(RuleSpec {
     id: req,
     category: req,

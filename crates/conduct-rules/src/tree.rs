@@ -521,6 +521,20 @@ impl FromTree for String {
     }
 }
 
+/// One character, written as a string of one character.
+impl FromTree for char {
+    fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
+        let Value::String(s) = &node.value else { return Err(r.invalid_type(node, path, "a string")) };
+        let mut chars = s.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => Ok(c),
+            _ => {
+                Err(r.error(node.at, path, format!("invalid value: {}, expected one character", describe(&node.value))))
+            }
+        }
+    }
+}
+
 impl FromTree for bool {
     fn read(r: &Reader, node: &Node, path: &Path) -> Result<Self, Error> {
         match node.value {

@@ -55,6 +55,36 @@ fn rule_ids_are_unique() {
     }
 }
 
+/// No rule lists the same term or exception twice (ignoring case): a twin added beside an old one
+/// only makes the list longer (and the wasm larger).
+#[test]
+fn no_rule_repeats_a_term() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/packs");
+    let mut repeats = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{dir}: {e}")) {
+        let path = entry.unwrap_or_else(|e| panic!("{dir}: {e}")).path();
+        if path.extension().is_none_or(|x| x != "toml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let doc: toml::Table = text.parse().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let rules = doc.get("rule").and_then(toml::Value::as_array).map_or(&[][..], Vec::as_slice);
+        for rule in rules {
+            let id = rule.get("id").and_then(toml::Value::as_str).unwrap_or("?");
+            for key in ["terms", "exceptions"] {
+                let mut seen = HashSet::new();
+                let items = rule.get(key).and_then(toml::Value::as_array).map_or(&[][..], Vec::as_slice);
+                for item in items.iter().filter_map(toml::Value::as_str) {
+                    if !seen.insert(item.to_lowercase()) {
+                        repeats.push(format!("{id}: {key} lists {item:?} twice"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(repeats.is_empty(), "{}", repeats.join("\n"));
+}
+
 fn describe(checker: &Checker, text: &str) -> String {
     checker.check(text).iter().map(|d| format!("{} {:?}", d.rule, d.text(text))).collect::<Vec<_>>().join(", ")
 }
