@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the build and the tests need on a fresh machine that has only
 # rustup's Rust and Node. Idempotent: each step is skipped when already satisfied.
-#   scripts/setup.sh          Rust bits only (wasm target, wasm-bindgen-cli, just)
+#   scripts/setup.sh          Rust bits only (wasm target, the wasm's pinned Rust, wasm-bindgen-cli, just)
 #   scripts/setup.sh --browser  also Debian's chromium + fonts and the npm packages for e2e
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,15 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
+fi
+
+# The Rust that builds the wasm module (scripts/build-wasm.sh says why it is pinned), with the
+# target and the standard library's source (it rebuilds std for the module).
+WASM_RUST=$(cat scripts/wasm-rust-version)
+if ! rustup +"$WASM_RUST" target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
+  || ! rustup +"$WASM_RUST" component list --installed 2>/dev/null | grep -q '^rust-src'; then
+  log "installing Rust $WASM_RUST with the wasm32 target and rust-src (builds the wasm module)"
+  rustup toolchain install "$WASM_RUST" --profile minimal --component rust-src --target wasm32-unknown-unknown
 fi
 
 if ! command -v just >/dev/null 2>&1; then
