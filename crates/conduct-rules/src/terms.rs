@@ -21,6 +21,14 @@ pub(crate) enum Owner {
     Allow,
 }
 
+/// Most `l`s of a fuzzy term looked for as leetspeak `1`s (2^n patterns per term).
+const MAX_LEET_L: usize = 3;
+
+/// Positions of `b` in `bytes`.
+fn memchr_all(b: u8, bytes: &[u8]) -> Vec<usize> {
+    bytes.iter().enumerate().filter(|&(_, &x)| x == b).map(|(i, _)| i).collect()
+}
+
 /// A term compiled for verification. Its per-character data lives in the [`TermMatcher`]'s
 /// shared arrays (one allocation for all terms instead of three per term).
 #[derive(Debug, Clone)]
@@ -199,16 +207,29 @@ impl TermMatcherBuilder {
             open_end,
             fuzzy,
         };
-        self.terms.push(spec);
-        let next = self.by_pattern.len() as u32;
-        let p = match self.by_pattern.get(&n.compact) {
-            Some(&p) => p,
-            None => {
-                self.by_pattern.insert(n.compact.clone(), next);
-                next
+        // Leetspeak writes an `l` as `1`, which the compact stream folds to `i` (`bu11sh1t`): a
+        // fuzzy term with an `l` is also looked for with its `l`s as `i`s, every combination of up
+        // to three. `verify` takes such a match only where the text has a digit, not a real `i`.
+        let ls: Vec<usize> = if fuzzy { memchr_all(b'l', &n.compact) } else { Vec::new() };
+        let variants = if ls.len() <= MAX_LEET_L { (1u32 << ls.len()) - 1 } else { 0 };
+        for mask in 0..=variants {
+            let mut pattern = n.compact.clone();
+            for (bit, &at) in ls.iter().enumerate() {
+                if mask & (1 << bit) != 0 {
+                    pattern[at] = b'i';
+                }
             }
-        };
-        self.term_pattern.push(p);
+            self.terms.push(spec.clone());
+            let next = self.by_pattern.len() as u32;
+            let p = match self.by_pattern.get(&pattern) {
+                Some(&p) => p,
+                None => {
+                    self.by_pattern.insert(pattern, next);
+                    next
+                }
+            };
+            self.term_pattern.push(p);
+        }
         Ok(())
     }
 
@@ -387,10 +408,14 @@ fn verify(n: &Normalized, cc: &[CChar], t: &TermSpec, data: &TermData) -> Option
         return None;
     }
     // A one-letter word, or a doubled letter spelt out (`s s` in `a s s h o l e`: a run whose
-    // units are more than its letters, i.e. with separators inside).
+    // units are more than its letters, i.e. with separators inside). Only letters and digits of
+    // an alphabetic script are spelt out: a CJK character stands alone between spaces as a matter
+    // of course (`发过 3 遍`: the 遍 is not a letter of a spelt-out `3遍`).
     let single = |k: usize| {
         let (a, b) = (cc[k].first as usize, cc[k].last as usize);
-        (cc[k].count == 1 || n.units(a, b).chars().count() > cc[k].count as usize) && stands_alone(n, a, b)
+        is_word_char(n.base(a))
+            && (cc[k].count == 1 || n.units(a, b).chars().count() > cc[k].count as usize)
+            && stands_alone(n, a, b)
     };
     let mut leet_used = false;
     let mut real_letters = 0usize;
@@ -398,7 +423,8 @@ fn verify(n: &Normalized, cc: &[CChar], t: &TermSpec, data: &TermData) -> Option
     let mut unit = |base: char, tb: char| {
         if base == tb {
             real_letters += usize::from(is_letter(base));
-        } else if !t.fuzzy {
+        } else if !t.fuzzy || (base == 'i' && tb == 'l') {
+            // (A real `i` where the term has `l`: a match of the `l`-as-`1` variant on a real word.)
             return false;
         } else if is_leet(base) {
             leet_used = true;
@@ -601,6 +627,27 @@ mod tests {
         assert!(found(&m, "it's hit the limit").is_empty());
         assert!(found(&m, "Essex and Middlesex").is_empty());
         assert_eq!(found(&m, "你是SB吗"), ["SB"]);
+    }
+
+    #[test]
+    fn cjk_terms_are_not_letters_of_a_spelt_out_word() {
+        let m = matcher(&[("遍", false), ("ass", true), ("傻逼", true)]);
+        // A number or letter set off by spaces before a CJK term does not make the term part of a
+        // spelt-out word (the spelt-out rule is for alphabetic scripts).
+        assert_eq!(found(&m, "我已经发过 3 遍了"), ["遍"]);
+        assert_eq!(found(&m, "我已经发过 N 遍了"), ["遍"]);
+        assert_eq!(found(&m, "a 傻 逼 b"), ["傻 逼"]);
+        // … while a spelt-out Latin word still holds no term inside it.
+        assert!(found(&m, "c l a s s 遍").iter().all(|h| h == "遍"), "{:?}", found(&m, "c l a s s 遍"));
+    }
+
+    #[test]
+    fn leetspeak_one_stands_for_l_as_well_as_i() {
+        let m = matcher(&[("bullshit", true), ("asshole", true), ("all", false)]);
+        assert_eq!(found(&m, "such bu11sh1t"), ["bu11sh1t"]);
+        assert_eq!(found(&m, "an a55ho1e"), ["a55ho1e"]);
+        assert!(found(&m, "buiishit and asshoie").is_empty(), "a real i where the term has l");
+        assert!(found(&m, "a11 of it").is_empty(), "exact terms take no leetspeak");
     }
 
     #[test]
