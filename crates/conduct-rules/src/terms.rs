@@ -25,7 +25,7 @@ pub(crate) enum Owner {
 const MAX_LEET_L: usize = 3;
 
 /// Positions of `b` in `bytes`.
-fn memchr_all(b: u8, bytes: &[u8]) -> Vec<usize> {
+fn positions_of(b: u8, bytes: &[u8]) -> Vec<usize> {
     bytes.iter().enumerate().filter(|&(_, &x)| x == b).map(|(i, _)| i).collect()
 }
 
@@ -210,7 +210,7 @@ impl TermMatcherBuilder {
         // Leetspeak writes an `l` as `1`, which the compact stream folds to `i` (`bu11sh1t`): a
         // fuzzy term with an `l` is also looked for with its `l`s as `i`s, every combination of up
         // to three. `verify` takes such a match only where the text has a digit, not a real `i`.
-        let ls: Vec<usize> = if fuzzy { memchr_all(b'l', &n.compact) } else { Vec::new() };
+        let ls: Vec<usize> = if fuzzy { positions_of(b'l', &n.compact) } else { Vec::new() };
         let variants = if ls.len() <= MAX_LEET_L { (1u32 << ls.len()) - 1 } else { 0 };
         for mask in 0..=variants {
             let mut pattern = n.compact.clone();
