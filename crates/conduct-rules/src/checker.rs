@@ -64,6 +64,14 @@ pub struct Checker {
 /// header).
 #[cfg(feature = "quotes")]
 const QUOTE_HEADER_LINES: usize = 3;
+/// Quotation marks that open / close a quoted message written in quotes under a `From:` line.
+#[cfg(feature = "quotes")]
+const OPENING_QUOTES: [char; 5] = ['"', '“', '「', '『', '«'];
+#[cfg(feature = "quotes")]
+const CLOSING_QUOTES: [char; 5] = ['"', '”', '」', '』', '»'];
+/// Most lines of such a quotation (a quotation that never closes ends there).
+#[cfg(feature = "quotes")]
+const QUOTE_BLOCK_LINES: usize = 12;
 
 /// Builds a [`Checker`] from the built-in packs, extra packs and a policy.
 ///
@@ -584,6 +592,26 @@ impl Checker {
                 out.push((at, text.len()));
                 break;
             }
+            // A `From:` line with the quoted message right under it in quotation marks (a complaint
+            // forwarded inside the writer's own text): quoted up to the line where the quotation
+            // closes; the writer's text goes on after it.
+            let Some(first) = text[next_start..].split_inclusive('\n').find(|l| !l.trim().is_empty()) else {
+                continue;
+            };
+            if !first.trim_start().starts_with(OPENING_QUOTES) {
+                continue;
+            }
+            let block = format!("{}\n{}", normalize_plain(line.trim()), normalize_plain(first.trim()));
+            if self.regexes.is_match(headers, &block) {
+                let mut end = next_start;
+                for (i, l) in text[next_start..].split_inclusive('\n').enumerate() {
+                    end += l.len();
+                    if l.trim_end().ends_with(CLOSING_QUOTES) || i + 1 >= QUOTE_BLOCK_LINES {
+                        break;
+                    }
+                }
+                out.push((at, end));
+            }
         }
         out
     }
@@ -988,6 +1016,29 @@ mod tests {
         ] {
             assert_eq!(rules(own), ["我保证周五前全部修好"], "{own:?}");
         }
+    }
+
+    #[cfg(feature = "quotes")]
+    #[test]
+    fn a_quotation_under_a_from_line_is_quoted_up_to_where_it_closes() {
+        let c = Checker::new().unwrap_or_else(|e| panic!("{e}"));
+        let rules =
+            |text: &str| c.check(text).into_iter().map(|d| text[d.start..d.end].to_string()).collect::<Vec<_>>();
+        for (from, quote) in [
+            ("发件人: 某门店店长", "\"你们这破系统天天卡,气死我了!\""),
+            ("寄件者: 店長", "「WTF 這個 kiosk 又死機了,什麼垃圾玩意!」"),
+            ("From: Store manager", "“Your support is shit,\nfix it today.”"),
+        ] {
+            let text = format!("周经理:\n下面是门店的反馈:\n{from}\n{quote}\n我们今晚排查,再次致歉。\n");
+            assert_eq!(rules(&text), Vec::<String>::new(), "{text:?}");
+            let (start, end) = (text.find(from).unwrap_or_default(), text.find("我们今晚").unwrap_or_default());
+            assert_eq!(c.quoted_ranges(&text), [(start, end)], "{text:?}");
+            // The writer's own text after the quotation is checked.
+            let after = format!("{text}说实话你们这帮傻逼。\n");
+            assert_eq!(rules(&after), ["傻逼"], "{after:?}");
+        }
+        // Without a quotation mark at the start of the next line, a bare `From:` line quotes nothing.
+        assert_eq!(rules("下面是反馈:\n发件人: 店长\n你们这帮傻逼。\n"), ["傻逼"]);
     }
 
     #[test]
