@@ -977,12 +977,17 @@ fn overlap_start(text: &str, end: usize) -> usize {
 mod tests {
     use super::*;
 
+    /// The flagged spans of `text`, as text.
+    #[cfg(feature = "quotes")]
+    fn flagged_texts(c: &Checker, text: &str) -> Vec<String> {
+        c.check(text).into_iter().map(|d| text[d.start..d.end].to_string()).collect()
+    }
+
     #[cfg(feature = "quotes")]
     #[test]
     fn quoted_mail_is_not_checked_but_a_reply_between_quoted_lines_is() {
         let c = Checker::new().unwrap_or_else(|e| panic!("{e}"));
-        let rules =
-            |text: &str| c.check(text).into_iter().map(|d| text[d.start..d.end].to_string()).collect::<Vec<_>>();
+        let rules = |text: &str| flagged_texts(&c, text);
         // Top-posted replies: everything after the header is the customer's.
         for header in [
             "On Mon, 3 Mar 2025 at 10:00, Tom Smith <tom@example.com> wrote:",
@@ -1022,8 +1027,7 @@ mod tests {
     #[test]
     fn a_quotation_under_a_from_line_is_quoted_up_to_where_it_closes() {
         let c = Checker::new().unwrap_or_else(|e| panic!("{e}"));
-        let rules =
-            |text: &str| c.check(text).into_iter().map(|d| text[d.start..d.end].to_string()).collect::<Vec<_>>();
+        let rules = |text: &str| flagged_texts(&c, text);
         for (from, quote) in [
             ("发件人: 某门店店长", "\"你们这破系统天天卡,气死我了!\""),
             ("寄件者: 店長", "「WTF 這個 kiosk 又死機了,什麼垃圾玩意!」"),
