@@ -160,7 +160,7 @@ pub(crate) struct FoldsFile {
     /// Words that open a new clause of its own (`so we`, `所以`), for `unless_before`.
     pub clause_openers: Vec<String>,
     pub homophones: BTreeMap<String, String>,
-    /// Regexes several rules share, by name; a rule's regex list names one as `(?&name)`.
+    /// Regexes several rules share, by name; a rule's regexes name one as `(?&name)`, alone or inside a longer regex.
     pub patterns: BTreeMap<String, String>,
     /// Reply and forward headers, as regexes on a line and up to three header-like lines after it
     /// (normalised, `\n` between them): from that line on, the text is quoted mail, not checked.

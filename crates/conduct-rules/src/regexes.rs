@@ -4,6 +4,7 @@
 //! policy or an extra pack are compiled when the checker is built, so their errors are reported
 //! there, located.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, OnceLock};
 
@@ -285,6 +286,48 @@ fn shared_name(src: &str) -> Option<&str> {
     valid.then_some(name)
 }
 
+/// `src` with every shared-pattern reference `(?&name)` replaced: a whole-pattern reference by
+/// the pattern itself, one inside a longer pattern by the pattern as a non-capturing group.
+/// `(?&` is never valid regex syntax (`&` is not a flag), so a reference cannot be mistaken for
+/// part of a regex. `Err` holds the first bad reference (unknown or malformed name, or a shared
+/// pattern that names another) and what is wrong with it.
+fn expand_shared<'a>(src: &'a str, shared: &BTreeMap<String, String>) -> Result<Cow<'a, str>, (String, String)> {
+    if !src.contains("(?&") {
+        return Ok(Cow::Borrowed(src));
+    }
+    let lookup = |reference: &str| -> Result<&String, (String, String)> {
+        let Some(pattern) = shared_name(reference).and_then(|name| shared.get(name)) else {
+            let msg = format!(
+                "unknown shared pattern `{reference}` (the names are in packs/folds.toml [patterns]; \
+                 a name is lower-case letters, digits and `-`)"
+            );
+            return Err((reference.to_string(), msg));
+        };
+        if pattern.contains("(?&") {
+            let msg = format!("shared pattern `{reference}` names another shared pattern, which is not supported");
+            return Err((reference.to_string(), msg));
+        }
+        Ok(pattern)
+    };
+    if shared_name(src).is_some() {
+        return lookup(src).map(|pattern| Cow::Owned(pattern.clone()));
+    }
+    let mut out = String::with_capacity(src.len());
+    let mut rest = src;
+    while let Some(at) = rest.find("(?&") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let end = tail.find(')').map_or(tail.len(), |i| i + 1);
+        let pattern = lookup(&tail[..end])?;
+        out.push_str("(?:");
+        out.push_str(pattern);
+        out.push(')');
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    Ok(Cow::Owned(out))
+}
+
 impl RegexPool {
     /// A pool whose regex lists may name the `shared` patterns as `(?&name)`.
     pub(crate) fn with_shared(shared: BTreeMap<String, String>) -> RegexPool {
@@ -300,20 +343,11 @@ impl RegexPool {
         source: &str,
         key: &str,
     ) -> Result<RegexId, Error> {
-        let resolved;
-        let src = match shared_name(src) {
-            None => src,
-            Some(name) => match self.shared.get(name) {
-                Some(pattern) => {
-                    resolved = pattern.clone();
-                    resolved.as_str()
-                }
-                None => {
-                    let msg = format!("unknown shared pattern `{src}` (the names are in packs/folds.toml [patterns])");
-                    return Err(Error::new(ErrorKind::InvalidRegex, file, msg).with_key(key).near(source, src));
-                }
-            },
-        };
+        let expanded = expand_shared(src, &self.shared).map_err(|(reference, msg)| {
+            Error::new(ErrorKind::InvalidRegex, file, msg).with_key(key).near(source, &reference)
+        })?;
+        let written = src;
+        let src = expanded.as_ref();
         let id = match self.by_source.get(src) {
             Some(&id) => id,
             None => {
@@ -326,7 +360,7 @@ impl RegexPool {
         if eager {
             let item = &self.items[id as usize];
             if let Err(e) = item.cell.get_or_init(|| self.compiler.build(&item.pattern)) {
-                return Err(located(e, src, file, source, key));
+                return Err(located(e, written, file, source, key));
             }
         }
         Ok(id)
@@ -423,6 +457,35 @@ mod tests {
         // Not a name: an ordinary (here invalid) regex.
         assert!(pool.add("(?&Bad Name)", true, "p.toml", "", "k").is_err());
         assert!(shared_name("(?&a-1)").is_some() && shared_name("(?&)").is_none() && shared_name("x(?&a)").is_none());
+    }
+
+    #[test]
+    fn shared_patterns_inside_a_longer_pattern_are_groups() {
+        let shared = BTreeMap::from([
+            ("policy".to_string(), r"group policy|gpo".to_string()),
+            ("cab".to_string(), r"\bcab\b".to_string()),
+        ]);
+        let mut pool = RegexPool::with_shared(shared);
+        // As a group, the alternation stays inside the reference: `the (group policy|gpo) says`.
+        let inline = add(&mut pool, r"the (?&policy) says");
+        assert!(pool.is_match(inline, "the gpo says"));
+        assert!(pool.is_match(inline, "the group policy says"));
+        assert!(!pool.is_match(inline, "group policy"), "not `the group policy` or `gpo says` alone");
+        let two = add(&mut pool, r"(?&cab) or (?&policy)");
+        assert!(pool.is_match(two, "ask the cab or gpo"));
+        assert!(!pool.is_match(two, "cabinet or gpo"));
+        let source = "unless = ['after (?&nope) here']";
+        let e = pool.add("after (?&nope) here", true, "p.toml", source, "rule[0].unless[0]").expect_err("unknown name");
+        assert_eq!(e.kind(), &ErrorKind::InvalidRegex);
+        assert!(e.message().contains("unknown shared pattern `(?&nope)`"), "{}", e.message());
+        assert_eq!((e.line(), e.column(), e.key()), (1, 18, Some("rule[0].unless[0]")));
+        let e = pool.add("x(?&Bad Name)", true, "p.toml", "", "k").expect_err("malformed name");
+        assert!(e.message().contains("`(?&Bad Name)`"), "{}", e.message());
+        let e = pool.add("x(?&open", true, "p.toml", "", "k").expect_err("unclosed reference");
+        assert!(e.message().contains("`(?&open`"), "{}", e.message());
+        let nested = BTreeMap::from([("outer".to_string(), r"a(?&inner)".to_string())]);
+        let e = RegexPool::with_shared(nested).add("(?&outer)", true, "p.toml", "", "k").expect_err("nested");
+        assert!(e.message().contains("names another shared pattern"), "{}", e.message());
     }
 
     #[test]
