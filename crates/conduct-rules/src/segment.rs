@@ -109,12 +109,36 @@ fn ends_at(s: &str, j: usize, clause: bool) -> bool {
         || (kind & COMMA != 0 && clause && ends_clause(s, j, ','))
 }
 
+/// Closing quotation marks are part of the sentence (or clause) their end mark ends:
+/// `原文如下:“……还能不能用?”我们理解` ends after the `”`, so a regex over the sentence sees the
+/// quotation close. Straight quotes open as often as they close: one counts as closing only when
+/// no word follows it (`garbage!" she wrote`, not `好的。"下一句`).
+const CLOSING_QUOTES: [char; 4] = ['”', '」', '』', '’'];
+
+/// `i` moved past any closing quotation marks that start there.
+fn past_closing_quotes(s: &str, mut i: usize) -> usize {
+    let mut chars = s[i..].chars().peekable();
+    while let Some(c) = chars.next() {
+        let closing = CLOSING_QUOTES.contains(&c)
+            || (matches!(c, '"' | '\'') && chars.peek().is_none_or(|n| !n.is_alphanumeric()));
+        if !closing {
+            break;
+        }
+        i += c.len_utf8();
+    }
+    i
+}
+
 /// The sentence (or clause) around byte `at`: from just after the last end mark before `at` to
-/// just after the first one from `at` on. A byte scan: every mark is ASCII or three bytes long.
+/// just after the first one from `at` on, and past the closing quotation
+/// marks right after each. A byte scan: every mark is ASCII or three bytes long.
 fn bounds(s: &str, at: usize, clause: bool) -> (usize, usize) {
     let at = at.min(s.len());
-    let start = (0..at).rev().find(|&j| ends_at(s, j, clause)).map_or(0, |j| j + 1);
-    let end = (at..s.len()).find(|&j| ends_at(s, j, clause)).map_or(s.len(), |j| j + 1);
+    let after = |j: usize| past_closing_quotes(s, j + 1);
+    // A mark right before `at` whose closing quotes reach past `at` ends an earlier sentence only
+    // if `at` is after those quotes; otherwise `at` is in the quotes, which belong to that sentence.
+    let start = (0..at).rev().find(|&j| ends_at(s, j, clause) && after(j) <= at).map_or(0, after);
+    let end = (at..s.len()).find(|&j| ends_at(s, j, clause)).map_or(s.len(), after);
     (start, end)
 }
 
@@ -172,6 +196,27 @@ mod tests {
         assert_eq!(&s[sentence(s, at).0..sentence(s, at).1], "我保证周五上线!");
         let at = s.find("v2").unwrap();
         assert_eq!(s[sentence(s, at).0..].trim(), "v2.0 ok");
+    }
+
+    #[test]
+    fn closing_quotes_stay_with_the_sentence_they_close() {
+        let around = |s: &str, word: &str| {
+            let (a, b) = sentence(s, s.find(word).unwrap());
+            s[a..b].to_string()
+        };
+        let s = "原文如下:“还能不能用?”我们理解。";
+        assert_eq!(around(s, "原文"), "原文如下:“还能不能用?”");
+        assert_eq!(around(s, "理解"), "我们理解。");
+        let s = "she wrote \"this is garbage!\" yesterday. ok";
+        assert_eq!(around(s, "wrote"), "she wrote \"this is garbage!\"");
+        assert_eq!(around(s, "yesterday"), " yesterday.");
+        // A straight quote with a word right after it opens the next sentence.
+        let s = "好的。\"下一句\"";
+        assert_eq!(around(s, "好的"), "好的。");
+        assert_eq!(around(s, "下一"), "\"下一句\"");
+        let s = "「真是的!」『好。』下";
+        assert_eq!(around(s, "真是"), "「真是的!」");
+        assert_eq!(around(s, "好"), "『好。』");
     }
 
     #[test]
