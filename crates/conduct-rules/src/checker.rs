@@ -724,6 +724,10 @@ impl Checker {
     ) -> Option<Diagnostic> {
         let at = hit.first;
         let (ss, se) = memo.sentence(&n.norm, at);
+        // A sentence that is a quotation and nothing else passes on someone else's words.
+        if segment::is_quotation(&n.norm[ss..se]) {
+            return None;
+        }
         let extension = match memo.get_or_insert(r, ss, || self.sentence_context(rule, n, (ss, se), ss)) {
             Ok(extension) => extension,
             Err(Cleared::Requires) => return None,
@@ -1043,6 +1047,22 @@ mod tests {
         }
         // Without a quotation mark at the start of the next line, a bare `From:` line quotes nothing.
         assert_eq!(rules("下面是反馈:\n发件人: 店长\n你们这帮傻逼。\n"), ["傻逼"]);
+    }
+
+    #[test]
+    fn a_sentence_that_is_only_a_quotation_is_not_the_writers() {
+        let c = Checker::new().unwrap_or_else(|e| panic!("{e}"));
+        let rules = |text: &str| flagged_texts(&c, text);
+        let intro = "以下是您转发的用户反馈原文,我们已逐条记录:\n";
+        for quote in
+            ["“这破系统天天卡,谁设计的这垃圾界面?”", "\"Whoever designed this garbage portal should be fired!\""]
+        {
+            let text = format!("{intro}{quote}\n我们会在周五前给出分析。");
+            assert_eq!(rules(&text), Vec::<String>::new(), "{text:?}");
+            // The same words as the writer's own are flagged.
+            let own = format!("{intro}{}\n", quote.trim_matches(['“', '”', '"']));
+            assert!(!rules(&own).is_empty(), "{own:?}");
+        }
     }
 
     #[test]

@@ -129,6 +129,24 @@ fn past_closing_quotes(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// Whether `sentence` is one quotation and nothing else: it opens with a quotation mark, and the
+/// first matching closing mark ends it (end marks after it aside): `“这破系统天天卡,谁设计的?”`
+/// on a line of its own. Those are someone else's words that the writer passes on.
+pub(crate) fn is_quotation(sentence: &str) -> bool {
+    let t = sentence.trim();
+    let mut chars = t.chars();
+    let close = match chars.next() {
+        Some('“') => '”',
+        Some('「') => '」',
+        Some('『') => '』',
+        Some('"') => '"',
+        Some('«') => '»',
+        _ => return false,
+    };
+    let body = chars.as_str().trim_end_matches(|c: char| c.is_whitespace() || c == '.' || SENTENCE_MARKS.contains(&c));
+    body.strip_suffix(close).is_some_and(|inner| !inner.is_empty() && !inner.contains(close))
+}
+
 /// The sentence (or clause) around byte `at`: from just after the last end mark before `at` to
 /// just after the first one from `at` on, and past the closing quotation
 /// marks right after each. A byte scan: every mark is ASCII or three bytes long.
@@ -217,6 +235,18 @@ mod tests {
         let s = "「真是的!」『好。』下";
         assert_eq!(around(s, "真是"), "「真是的!」");
         assert_eq!(around(s, "好"), "『好。』");
+    }
+
+    #[test]
+    fn a_sentence_in_quotation_marks_is_a_quotation() {
+        assert!(is_quotation("“这破系统天天卡,谁设计的这垃圾界面?”"));
+        assert!(is_quotation(" \"This portal is junk!\"\n"));
+        assert!(is_quotation("「爛系統。」"));
+        assert!(!is_quotation("“这破系统”是他说的,我不同意。"), "text after the quotation");
+        assert!(!is_quotation("他说“这破系统天天卡”"), "text before it");
+        assert!(!is_quotation("“A” and “B”"), "two quotations");
+        assert!(!is_quotation("“”"));
+        assert!(!is_quotation("plain text"));
     }
 
     #[test]
