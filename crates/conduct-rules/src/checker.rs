@@ -982,7 +982,6 @@ mod tests {
     use super::*;
 
     /// The flagged spans of `text`, as text.
-    #[cfg(feature = "quotes")]
     fn flagged_texts(c: &Checker, text: &str) -> Vec<String> {
         c.check(text).into_iter().map(|d| text[d.start..d.end].to_string()).collect()
     }

@@ -582,11 +582,16 @@ mod tests {
 
         let strip = |r: &crate::RuleInfo| {
             let mut r = r.clone();
-            (r.flag, r.allow) = (Vec::new(), Vec::new());
+            (r.flag, r.allow, r.summary) = (Vec::new(), Vec::new(), "".into());
             serde_json::to_string(&r).expect("serialises")
         };
         let rules: Vec<String> = toml.rules().map(strip).collect();
         assert_eq!(rules, json.rules().map(strip).collect::<Vec<_>>());
+        // Each summary as written, less the examples in parentheses at its end.
+        for (t, j) in toml.rules().zip(json.rules()) {
+            let rest = t.summary.strip_prefix(&*j.summary).unwrap_or_else(|| panic!("{}: {:?}", t.id, j.summary));
+            assert!(j.summary.len() > 10 && (rest.is_empty() || rest.starts_with(" (")), "{}: {:?}", t.id, j.summary);
+        }
         assert!(json.rules().all(|r| r.flag.is_empty() && r.allow.is_empty()), "examples are left out");
 
         let folds = |source: &str| {

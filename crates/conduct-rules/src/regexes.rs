@@ -4,7 +4,6 @@
 //! policy or an extra pack are compiled when the checker is built, so their errors are reported
 //! there, located.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, OnceLock};
 
@@ -289,43 +288,30 @@ fn shared_name(src: &str) -> Option<&str> {
 /// `src` with every shared-pattern reference `(?&name)` replaced: a whole-pattern reference by
 /// the pattern itself, one inside a longer pattern by the pattern as a non-capturing group.
 /// `(?&` is never valid regex syntax (`&` is not a flag), so a reference cannot be mistaken for
-/// part of a regex. `Err` holds the first bad reference (unknown or malformed name, or a shared
-/// pattern that names another) and what is wrong with it.
-fn expand_shared<'a>(src: &'a str, shared: &BTreeMap<String, String>) -> Result<Cow<'a, str>, (String, String)> {
-    if !src.contains("(?&") {
-        return Ok(Cow::Borrowed(src));
-    }
-    let lookup = |reference: &str| -> Result<&String, (String, String)> {
-        let Some(pattern) = shared_name(reference).and_then(|name| shared.get(name)) else {
-            let msg = format!(
-                "unknown shared pattern `{reference}` (the names are in packs/folds.toml [patterns]; \
-                 a name is lower-case letters, digits and `-`)"
-            );
-            return Err((reference.to_string(), msg));
-        };
-        if pattern.contains("(?&") {
-            let msg = format!("shared pattern `{reference}` names another shared pattern, which is not supported");
-            return Err((reference.to_string(), msg));
-        }
-        Ok(pattern)
-    };
-    if shared_name(src).is_some() {
-        return lookup(src).map(|pattern| Cow::Owned(pattern.clone()));
-    }
-    let mut out = String::with_capacity(src.len());
+/// part of a regex. `Err` holds the first reference that names no shared pattern, or one that
+/// itself names another (not supported).
+fn expand_shared(src: &str, shared: &BTreeMap<String, String>) -> Result<String, String> {
+    let mut out = String::new();
     let mut rest = src;
     while let Some(at) = rest.find("(?&") {
-        out.push_str(&rest[..at]);
         let tail = &rest[at..];
         let end = tail.find(')').map_or(tail.len(), |i| i + 1);
-        let pattern = lookup(&tail[..end])?;
+        let reference = &tail[..end];
+        let pattern = shared_name(reference)
+            .and_then(|name| shared.get(name))
+            .filter(|p| !p.contains("(?&"))
+            .ok_or_else(|| reference.to_string())?;
+        if reference.len() == src.len() {
+            return Ok(pattern.clone());
+        }
+        out.push_str(&rest[..at]);
         out.push_str("(?:");
         out.push_str(pattern);
         out.push(')');
         rest = &tail[end..];
     }
     out.push_str(rest);
-    Ok(Cow::Owned(out))
+    Ok(out)
 }
 
 impl RegexPool {
@@ -343,11 +329,15 @@ impl RegexPool {
         source: &str,
         key: &str,
     ) -> Result<RegexId, Error> {
-        let expanded = expand_shared(src, &self.shared).map_err(|(reference, msg)| {
+        let expanded = expand_shared(src, &self.shared).map_err(|reference| {
+            let msg = format!(
+                "unknown shared pattern `{reference}` (the names are in packs/folds.toml [patterns]: lower-case \
+                 letters, digits and `-`; a shared pattern cannot name another)"
+            );
             Error::new(ErrorKind::InvalidRegex, file, msg).with_key(key).near(source, &reference)
         })?;
         let written = src;
-        let src = expanded.as_ref();
+        let src = expanded.as_str();
         let id = match self.by_source.get(src) {
             Some(&id) => id,
             None => {
@@ -485,7 +475,7 @@ mod tests {
         assert!(e.message().contains("`(?&open`"), "{}", e.message());
         let nested = BTreeMap::from([("outer".to_string(), r"a(?&inner)".to_string())]);
         let e = RegexPool::with_shared(nested).add("(?&outer)", true, "p.toml", "", "k").expect_err("nested");
-        assert!(e.message().contains("names another shared pattern"), "{}", e.message());
+        assert!(e.message().contains("unknown shared pattern `(?&outer)`"), "{}", e.message());
     }
 
     #[test]
