@@ -9,7 +9,8 @@
 //! * the list of built-in packs (`packs/*.toml`). With the `toml` feature (default) they are
 //!   embedded as written. Without it (the wasm build) they are embedded as converted here to
 //!   minified JSON without what only the tests and docs read (the `flag`/`allow` examples,
-//!   comments, the examples named in each summary), so the engine needs no TOML parser at run time and the module carries less data.
+//!   comments, the examples named in each summary), so the engine needs no TOML parser at run
+//!   time and the module carries less data.
 //!   `precompiled.rs` always lists the converted forms, for the tests that compare both.
 
 use std::fmt::Write as _;

@@ -148,13 +148,13 @@ pub(crate) fn is_quotation(sentence: &str) -> bool {
 }
 
 /// The sentence (or clause) around byte `at`: from just after the last end mark before `at` to
-/// just after the first one from `at` on, and past the closing quotation
-/// marks right after each. A byte scan: every mark is ASCII or three bytes long.
+/// just after the first one from `at` on, each time past the closing quotation marks right after
+/// the mark. A byte scan: every mark is ASCII or three bytes long.
 fn bounds(s: &str, at: usize, clause: bool) -> (usize, usize) {
     let at = at.min(s.len());
     let after = |j: usize| past_closing_quotes(s, j + 1);
-    // A mark right before `at` whose closing quotes reach past `at` ends an earlier sentence only
-    // if `at` is after those quotes; otherwise `at` is in the quotes, which belong to that sentence.
+    // A mark whose closing quotes reach past `at` does not start `at`'s sentence: `at` is inside
+    // them, and the sentence is taken from further back (rare: no term starts with a quotation mark).
     let start = (0..at).rev().find(|&j| ends_at(s, j, clause) && after(j) <= at).map_or(0, after);
     let end = (at..s.len()).find(|&j| ends_at(s, j, clause)).map_or(s.len(), after);
     (start, end)
