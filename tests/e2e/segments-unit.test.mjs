@@ -24,10 +24,16 @@ before(async () => {
 
 const key = (ds) => ds.map((d) => `${d.start}-${d.end} ${d.rule} ${d.severity} ${d.text} ${d.message}`);
 
-test('segments cover the text and end after 。？?；;', () => {
+test('segments cover the text and end after 。？?；; and the closing quotation marks right after them', () => {
   assert.deepEqual(segmentBounds(''), [[0, 0]]);
   assert.deepEqual(segmentBounds('好。ok? a；b'), [[0, 2], [2, 5], [5, 8], [8, 9]]);
   assert.deepEqual(segmentBounds('one;two\nthree'), [[0, 4], [4, 13]]);
+  // Closing quotation marks stay with the sentence their mark ends, as the engine's sentence does;
+  // a straight quote only when no letter or digit follows it.
+  assert.deepEqual(segmentBounds('原文:“能用吗?”我们'), [[0, 9], [9, 11]]);
+  assert.deepEqual(segmentBounds('「好。」』x'), [[0, 5], [5, 6]]);
+  assert.deepEqual(segmentBounds('"ok?" she said; "next'), [[0, 5], [5, 15], [15, 21]]);
+  assert.deepEqual(segmentBounds('好。"下一句"'), [[0, 2], [2, 7]]);
 });
 
 test('segment-wise findings equal whole-text findings (corpus, rule examples, glued runs)', () => {

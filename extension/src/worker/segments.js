@@ -1,7 +1,8 @@
 // Incremental checking: a text is cut into segments the engine sees independently, and each
 // segment's findings are kept, so a keystroke re-checks one sentence instead of the whole message.
 //
-// Where a cut is exact: after 。 ？ ? ； ; (full-width forms normalise to the ASCII ones). The
+// Where a cut is exact: after 。 ？ ? ； ; (full-width forms normalise to the ASCII ones) and the
+// closing quotation marks right after it, which the engine's sentence keeps (segment.rs). The
 // engine's context (requires / unless / unless_before, approved commitments, the message
 // language) is the sentence or clause around a trigger, and a sentence ends at those marks; its
 // terms are matched on a stream that skips separators (whitespace, `.`, `-`, emoji …) but keeps
@@ -12,6 +13,23 @@
 import { quickHash } from '../shared/protocol.js';
 
 const CUT = /[。？?；;]/g;
+/** Closing quotation marks the engine keeps with the sentence their end mark ends. */
+const CLOSING = /[”」』’]/u;
+/** Straight quotes, which close only when no letter or digit follows them (as in segment.rs). */
+const STRAIGHT = /["'＂＇]/u;
+const WORD = /[\p{L}\p{N}]/u;
+
+/** `i` moved past the closing quotation marks that start there. */
+function pastClosingQuotes(text, i) {
+  while (i < text.length) {
+    const c = text[i];
+    const next = text.codePointAt(i + 1);
+    const closing = CLOSING.test(c) || (STRAIGHT.test(c) && !(next !== undefined && WORD.test(String.fromCodePoint(next))));
+    if (!closing) break;
+    i += 1;
+  }
+  return i;
+}
 
 /**
  * False when the policy has a term, exception or allow-phrase with a cut mark anywhere but at its
@@ -37,9 +55,10 @@ export function segmentBounds(text) {
   let start = 0;
   CUT.lastIndex = 0;
   for (let m = CUT.exec(text); m; m = CUT.exec(text)) {
-    const end = m.index + 1;
+    const end = pastClosingQuotes(text, m.index + 1);
     out.push([start, end]);
     start = end;
+    CUT.lastIndex = end;
   }
   if (start < text.length || !out.length) out.push([start, text.length]);
   return out;
