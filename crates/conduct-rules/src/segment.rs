@@ -218,23 +218,22 @@ mod tests {
 
     #[test]
     fn closing_quotes_stay_with_the_sentence_they_close() {
-        let around = |s: &str, word: &str| {
+        // (text, a word in the sentence, the sentence)
+        let cases = [
+            ("原文如下:“还能不能用?”我们理解。", "原文", "原文如下:“还能不能用?”"),
+            ("原文如下:“还能不能用?”我们理解。", "理解", "我们理解。"),
+            ("she wrote \"this is garbage!\" yesterday. ok", "wrote", "she wrote \"this is garbage!\""),
+            ("she wrote \"this is garbage!\" yesterday. ok", "yesterday", " yesterday."),
+            // A straight quote with a word right after it opens the next sentence.
+            ("好的。\"下一句\"", "好的", "好的。"),
+            ("好的。\"下一句\"", "下一", "\"下一句\""),
+            ("「真是的!」『好。』下", "真是", "「真是的!」"),
+            ("「真是的!」『好。』下", "好", "『好。』"),
+        ];
+        for (s, word, expected) in cases {
             let (a, b) = sentence(s, s.find(word).unwrap());
-            s[a..b].to_string()
-        };
-        let s = "原文如下:“还能不能用?”我们理解。";
-        assert_eq!(around(s, "原文"), "原文如下:“还能不能用?”");
-        assert_eq!(around(s, "理解"), "我们理解。");
-        let s = "she wrote \"this is garbage!\" yesterday. ok";
-        assert_eq!(around(s, "wrote"), "she wrote \"this is garbage!\"");
-        assert_eq!(around(s, "yesterday"), " yesterday.");
-        // A straight quote with a word right after it opens the next sentence.
-        let s = "好的。\"下一句\"";
-        assert_eq!(around(s, "好的"), "好的。");
-        assert_eq!(around(s, "下一"), "\"下一句\"");
-        let s = "「真是的!」『好。』下";
-        assert_eq!(around(s, "真是"), "「真是的!」");
-        assert_eq!(around(s, "好"), "『好。』");
+            assert_eq!(&s[a..b], expected, "{s:?} around {word:?}");
+        }
     }
 
     #[test]
