@@ -193,6 +193,12 @@ fn precompile(path: &str) -> String {
                 let rules: Vec<String> = rules.iter().map(|r| r.as_table().map_or_else(|| json(r), rule)).collect();
                 format!("[{}]", rules.join(","))
             }
+            // The shared patterns of `folds.toml`, reordered as the rules' regexes.
+            ("patterns", toml::Value::Table(patterns)) => {
+                let reorder =
+                    |v: &toml::Value| v.as_str().map_or_else(|| v.clone(), |p| reorder_alternations(p).into());
+                json(&toml::Value::Table(patterns.iter().map(|(k, v)| (k.clone(), reorder(v))).collect()))
+            }
             _ => json(value),
         };
         format!("{}:{value}", json_key(key))
@@ -224,7 +230,12 @@ fn rule_json(rule: &toml::Table, separator: Option<&str>, json: &dyn Fn(&toml::V
         ("summary", toml::Value::String(summary)) => json(&without_examples(summary).into()),
         ("requires" | "unless" | "unless_before", toml::Value::Array(items)) => {
             let reorder = |v: &toml::Value| v.as_str().map_or_else(|| v.clone(), |p| reorder_alternations(p).into());
-            json(&toml::Value::Array(items.iter().map(reorder).collect()))
+            let mut items: Vec<toml::Value> = items.iter().map(reorder).collect();
+            // Any `unless` clears a trigger, so their order means nothing either (−60 B).
+            if k == "unless" {
+                items.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+            }
+            json(&toml::Value::Array(items))
         }
         (_, v) => json(v),
     };
