@@ -49,6 +49,8 @@ mod tests {
             assert!(table.len() > 3000);
             assert!(table.windows(2).all(|w| w[0].0 < w[1].0), "sorted by key, no duplicates");
         }
-        assert_eq!(crate::t2s::T2S.first(), Some(&(0x346e, 0x2b748)));
+        // 丟 → 丢: the table keeps the CJK Unified Ideographs block only (build.rs `CJK_UNIFIED`).
+        assert_eq!(crate::t2s::T2S.first(), Some(&(0x4e1f, 0x4e22)));
+        assert!(crate::t2s::T2S.iter().all(|&(k, _)| (0x4e00..=0x9fff).contains(&k)));
     }
 }

@@ -55,12 +55,9 @@ fn rule_ids_are_unique() {
     }
 }
 
-/// No rule lists the same term or exception twice (ignoring case): a twin added beside an old one
-/// only makes the list longer (and the wasm larger).
-#[test]
-fn no_rule_repeats_a_term() {
+/// Calls `f` with each built-in pack file's name and its rules, as written in the TOML.
+fn for_each_pack_rule(mut f: impl FnMut(&str, &toml::Table)) {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/packs");
-    let mut repeats = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{dir}: {e}")) {
         let path = entry.unwrap_or_else(|e| panic!("{dir}: {e}")).path();
         if path.extension().is_none_or(|x| x != "toml") {
@@ -69,20 +66,85 @@ fn no_rule_repeats_a_term() {
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let doc: toml::Table = text.parse().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let rules = doc.get("rule").and_then(toml::Value::as_array).map_or(&[][..], Vec::as_slice);
-        for rule in rules {
-            let id = rule.get("id").and_then(toml::Value::as_str).unwrap_or("?");
-            for key in ["terms", "exceptions"] {
-                let mut seen = HashSet::new();
-                let items = rule.get(key).and_then(toml::Value::as_array).map_or(&[][..], Vec::as_slice);
-                for item in items.iter().filter_map(toml::Value::as_str) {
-                    if !seen.insert(item.to_lowercase()) {
-                        repeats.push(format!("{id}: {key} lists {item:?} twice"));
-                    }
+        for rule in rules.iter().filter_map(toml::Value::as_table) {
+            f(&path.display().to_string(), rule);
+        }
+    }
+}
+
+/// A rule's list of strings under `key` (empty when it has none).
+fn strings<'a>(rule: &'a toml::Table, key: &str) -> Vec<&'a str> {
+    let items = rule.get(key).and_then(toml::Value::as_array).map_or(&[][..], Vec::as_slice);
+    items.iter().filter_map(toml::Value::as_str).collect()
+}
+
+/// No rule lists the same term or exception twice (ignoring case): a twin added beside an old one
+/// only makes the list longer (and the wasm larger).
+#[test]
+fn no_rule_repeats_a_term() {
+    let mut repeats = Vec::new();
+    for_each_pack_rule(|_, rule| {
+        let id = rule.get("id").and_then(toml::Value::as_str).unwrap_or("?");
+        for key in ["terms", "exceptions"] {
+            let mut seen = HashSet::new();
+            for item in strings(rule, key) {
+                if !seen.insert(item.to_lowercase()) {
+                    repeats.push(format!("{id}: {key} lists {item:?} twice"));
                 }
             }
         }
-    }
+    });
     assert!(repeats.is_empty(), "{}", repeats.join("\n"));
+}
+
+/// No term contains another term of its rule where the longer one cannot add a finding: the
+/// shorter one matches inside every match of the longer (whole words, the same disguises), and
+/// the rule reports the whole clause or sentence and has no `unless_before` (which reads the
+/// clause up to where a trigger starts). So `a bunch of cowboys` beside `bunch of cowboys` is only
+/// more data in the wasm.
+#[test]
+fn no_term_repeats_a_shorter_term_of_its_rule() {
+    let folds: toml::Table = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/packs/folds.toml"))
+        .unwrap_or_else(|e| panic!("folds.toml: {e}"))
+        .parse()
+        .unwrap_or_else(|e| panic!("folds.toml: {e}"));
+    let contrasts = strings(&folds, "contrasts");
+    let ascii_letter_or_digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    let letters = |t: &str| t.chars().filter(char::is_ascii_alphabetic).count();
+    let masked = |t: &str| t.contains(['*', '×', '#']);
+    let mut redundant = Vec::new();
+    for_each_pack_rule(|_, rule| {
+        let span = rule.get("span").and_then(toml::Value::as_str).unwrap_or("trigger");
+        if span == "trigger" || !strings(rule, "unless_before").is_empty() {
+            return;
+        }
+        let id = rule.get("id").and_then(toml::Value::as_str).unwrap_or("?");
+        let fuzzy = rule.get("fuzzy").and_then(toml::Value::as_bool).unwrap_or(false);
+        let terms = strings(rule, "terms");
+        // A term across a clause or sentence end would see another clause or sentence.
+        let whole = terms.iter().filter(|t| {
+            !masked(t) && !t.contains([',', '，', '、', ':', '：', ';', '；', '—', '.', '。', '!', '！', '?', '？'])
+        });
+        for long in whole.map(|t| t.to_lowercase()) {
+            for short in terms.iter().filter(|t| !masked(t)).map(|t| t.to_lowercase()) {
+                // Leetspeak only reaches terms of four letters or more.
+                let (Some(at), false) =
+                    (long.find(&short), short == long || (fuzzy && (1..4).contains(&letters(&short))))
+                else {
+                    continue;
+                };
+                let (before, after) = (long[..at].chars().next_back(), long[at + short.len()..].chars().next());
+                let cut_word = (ascii_letter_or_digit(short.chars().next()) && ascii_letter_or_digit(before))
+                    || (ascii_letter_or_digit(short.chars().next_back()) && ascii_letter_or_digit(after));
+                // `unless` looks again after a contrast before the trigger.
+                let contrast = contrasts.iter().any(|c| long[..at].contains(c));
+                if !cut_word && !contrast {
+                    redundant.push(format!("{id}: {long:?} adds nothing to {short:?}"));
+                }
+            }
+        }
+    });
+    assert!(redundant.is_empty(), "{}", redundant.join("\n"));
 }
 
 fn describe(checker: &Checker, text: &str) -> String {
