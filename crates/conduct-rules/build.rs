@@ -195,9 +195,7 @@ fn precompile(path: &str) -> String {
             }
             // The shared patterns of `folds.toml`, reordered as the rules' regexes.
             ("patterns", toml::Value::Table(patterns)) => {
-                let reorder =
-                    |v: &toml::Value| v.as_str().map_or_else(|| v.clone(), |p| reorder_alternations(p).into());
-                json(&toml::Value::Table(patterns.iter().map(|(k, v)| (k.clone(), reorder(v))).collect()))
+                json(&toml::Value::Table(patterns.iter().map(|(k, v)| (k.clone(), reordered(v))).collect()))
             }
             _ => json(value),
         };
@@ -229,8 +227,7 @@ fn rule_json(rule: &toml::Table, separator: Option<&str>, json: &dyn Fn(&toml::V
         }
         ("summary", toml::Value::String(summary)) => json(&without_examples(summary).into()),
         ("requires" | "unless" | "unless_before", toml::Value::Array(items)) => {
-            let reorder = |v: &toml::Value| v.as_str().map_or_else(|| v.clone(), |p| reorder_alternations(p).into());
-            let mut items: Vec<toml::Value> = items.iter().map(reorder).collect();
+            let mut items: Vec<toml::Value> = items.iter().map(reordered).collect();
             // Any `unless` clears a trigger, so their order means nothing either (−60 B).
             if k == "unless" {
                 items.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
@@ -253,6 +250,11 @@ fn without_examples(summary: &str) -> &str {
         Some(open) if open > 0 && !summary[open + 1..summary.len() - 1].contains(')') => summary[..open].trim_end(),
         _ => summary,
     }
+}
+
+/// A regex string with its alternatives reordered ([`reorder_alternations`]); anything else as it is.
+fn reordered(value: &toml::Value) -> toml::Value {
+    value.as_str().map_or_else(|| value.clone(), |p| reorder_alternations(p).into())
 }
 
 /// A table key as a JSON string.

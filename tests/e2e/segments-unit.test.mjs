@@ -2,6 +2,7 @@
 // (extension/src/worker/segments.js) and must find exactly what one whole-text check finds.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { segmentBounds, SegmentCache, checkSegments, segmentable, withoutQuoted } from '../../extension/src/worker/segments.js';
 import { loadEngine } from './lib/harness.mjs';
 import { pickSentences } from './lib/sentences.mjs';
@@ -20,6 +21,16 @@ before(async () => {
   texts = [...pieces];
   for (const glue of ['', ' ', '\n']) for (let i = 0; i + 3 <= pieces.length; i += 2) texts.push(pieces.slice(i, i + 3).join(glue));
   texts.push(supportMessage(pickSentences(checker), 10 * 1024));
+});
+
+test("the closing quotation marks a segment keeps are the engine's (segment.rs CLOSING_QUOTES)", () => {
+  const src = readFileSync(new URL('../../crates/conduct-rules/src/segment.rs', import.meta.url), 'utf8');
+  const list = src.match(/const CLOSING_QUOTES: \[char; \d+\] = \[([^\]]*)\]/);
+  assert.ok(list, 'CLOSING_QUOTES not found in segment.rs');
+  const quotes = [...list[1].matchAll(/'(.)'/gu)].map((m) => m[1]);
+  assert.ok(quotes.length >= 4, `${quotes}`);
+  // Each one stays with the sentence it closes, even with a word right after it.
+  for (const q of quotes) assert.deepEqual(segmentBounds(`好。${q}下`), [[0, 3], [3, 4]], q);
 });
 
 const key = (ds) => ds.map((d) => `${d.start}-${d.end} ${d.rule} ${d.severity} ${d.text} ${d.message}`);

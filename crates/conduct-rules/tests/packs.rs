@@ -55,8 +55,8 @@ fn rule_ids_are_unique() {
     }
 }
 
-/// Calls `f` with each built-in pack file's name and its rules, as written in the TOML.
-fn for_each_pack_rule(mut f: impl FnMut(&str, &toml::Table)) {
+/// Calls `f` with each rule of the built-in packs, as written in the TOML.
+fn for_each_pack_rule(mut f: impl FnMut(&toml::Table)) {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/packs");
     for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{dir}: {e}")) {
         let path = entry.unwrap_or_else(|e| panic!("{dir}: {e}")).path();
@@ -67,7 +67,7 @@ fn for_each_pack_rule(mut f: impl FnMut(&str, &toml::Table)) {
         let doc: toml::Table = text.parse().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let rules = doc.get("rule").and_then(toml::Value::as_array).map_or(&[][..], Vec::as_slice);
         for rule in rules.iter().filter_map(toml::Value::as_table) {
-            f(&path.display().to_string(), rule);
+            f(rule);
         }
     }
 }
@@ -83,7 +83,7 @@ fn strings<'a>(rule: &'a toml::Table, key: &str) -> Vec<&'a str> {
 #[test]
 fn no_rule_repeats_a_term() {
     let mut repeats = Vec::new();
-    for_each_pack_rule(|_, rule| {
+    for_each_pack_rule(|rule| {
         let id = rule.get("id").and_then(toml::Value::as_str).unwrap_or("?");
         for key in ["terms", "exceptions"] {
             let mut seen = HashSet::new();
@@ -113,7 +113,7 @@ fn no_term_repeats_a_shorter_term_of_its_rule() {
     let letters = |t: &str| t.chars().filter(char::is_ascii_alphabetic).count();
     let masked = |t: &str| t.contains(['*', '×', '#']);
     let mut redundant = Vec::new();
-    for_each_pack_rule(|_, rule| {
+    for_each_pack_rule(|rule| {
         let span = rule.get("span").and_then(toml::Value::as_str).unwrap_or("trigger");
         if span == "trigger" || !strings(rule, "unless_before").is_empty() {
             return;
