@@ -667,6 +667,8 @@ impl Checker {
         blockers.sort_unstable();
         let first_new = out.len();
         let mut memo = SentenceMemo::default();
+        // One entry per rule and sentence at most per trigger: no rehashing while checking.
+        memo.entries.reserve(hits.len() - blockers.len());
         for hit in &hits {
             let Owner::Trigger(r) = hit.owner else { continue };
             let until = blockers.partition_point(|&(first, _)| first <= hit.last);
