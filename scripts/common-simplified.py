@@ -2,7 +2,7 @@
 """Writes crates/conduct-rules/data/common-simplified/chars.txt: the Simplified Chinese characters
 that make up 99.9 % of running text, ranked by jieba's word-frequency dictionary (MIT; each word's
 count added to each of its characters). build.rs keeps the Traditional → Simplified pairs whose
-Simplified side is one of these (or is written in a pack).
+Simplified or Traditional side is one of these or is written in a pack.
 
     pip install --target /tmp/pyjieba jieba
     python3 scripts/common-simplified.py /tmp/pyjieba/jieba/dict.txt

@@ -1,7 +1,8 @@
 //! Generates, into `OUT_DIR`:
 //!
 //! * the Traditional → Simplified character table from OpenCC's `TSCharacters.txt` (vendored under
-//!   `data/opencc/`, Apache-2.0), sorted and delta-encoded (`src/table.rs` decodes it);
+//!   `data/opencc/`, Apache-2.0), the pairs with a common or pack character on one side
+//!   (`data/common-simplified/`), sorted and delta-encoded (`src/table.rs` decodes it);
 //! * the NFKC form of single characters and the combining-mark ranges (from the
 //!   unicode-normalization crate), the only parts of Unicode normalisation the engine uses —
 //!   without the characters whose NFKC form is in another script than ours
@@ -270,23 +271,20 @@ const CJK_UNIFIED: std::ops::RangeInclusive<u32> = 0x4E00..=0x9FFF;
 
 /// The characters a Traditional → Simplified pair is kept for (either side): the common Simplified
 /// characters (`data/common-simplified/chars.txt`, 99.9 % of running text by jieba's word
-/// frequencies) and every CJK character written in a built-in pack or the engine's source. A pair whose two sides are
-/// both rare cannot change a finding of the built-in packs (no term, regex or exception has either
-/// side), and a policy term would need a character outside 99.9 % of text: 2,283 of the 3,553
-/// pairs of the block stay (−4.5 KB gzip of the wasm).
+/// frequencies) and every CJK character written in a built-in pack (the engine's own Chinese words
+/// are common ones). A pair whose sides are both rare cannot change a finding of the built-in
+/// packs, and a policy term would need a character outside 99.9 % of text: 2,283 of the 3,553
+/// pairs of the block stay (−4.5 KB gzip of the wasm; `table.rs` tests the corpus's Traditional).
 fn simplified_in_use() -> std::collections::HashSet<char> {
     let common = "data/common-simplified/chars.txt";
     println!("cargo:rerun-if-changed={common}");
     let common = fs::read_to_string(common).expect("the common-character list is readable");
     let mut wanted: std::collections::HashSet<char> =
         common.lines().filter(|l| !l.starts_with('#')).flat_map(str::chars).collect();
-    // The packs, and the engine's own words (quote headers, clause openers).
-    for dir in ["packs", "src"] {
-        let entries = fs::read_dir(dir).unwrap_or_else(|e| panic!("{dir}: {e}"));
-        for path in entries.filter_map(|e| e.ok()).map(|e| e.path()) {
-            let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            wanted.extend(text.chars().filter(|&c| ('\u{3400}'..='\u{9fff}').contains(&c)));
-        }
+    let packs = fs::read_dir("packs").expect("the packs directory is readable");
+    for path in packs.filter_map(|e| e.ok()).map(|e| e.path()) {
+        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        wanted.extend(text.chars().filter(|&c| ('\u{3400}'..='\u{9fff}').contains(&c)));
     }
     wanted
 }
