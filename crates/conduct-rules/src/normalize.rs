@@ -178,6 +178,7 @@ pub(crate) fn stands_alone(n: &Normalized, first: usize, last: usize) -> bool {
 }
 
 /// Separators skipped by term matching. Never CJK punctuation, brackets or quotes, never `, ; : ? !`.
+/// Emoji are separators, except the few that are a gesture at the reader ([`GESTURE_EMOJI`]).
 pub(crate) fn is_separator(c: char) -> bool {
     if c.is_ascii() {
         return is_ascii_separator(c as u8);
@@ -188,7 +189,12 @@ pub(crate) fn is_separator(c: char) -> bool {
             | '\u{2010}'..='\u{2015}' | '\u{2020}'..='\u{2027}' | '\u{2030}'..='\u{205E}'
             | '\u{2190}'..='\u{23FF}' | '\u{25A0}'..='\u{27BF}' | '\u{2B00}'..='\u{2BFF}'
             | '\u{1F000}'..='\u{1FAFF}')
+            && !GESTURE_EMOJI.contains(&c)
 }
+
+/// Emoji that say something to the reader on their own (an eye roll, a middle finger, a clown, a
+/// facepalm): kept in the compact stream, so a pack can list them as terms.
+const GESTURE_EMOJI: [char; 7] = ['🙄', '🖕', '🤡', '💩', '😒', '🤦', '🥱'];
 
 /// The ASCII separators: whitespace and the symbols people put between letters.
 const fn is_ascii_separator(b: u8) -> bool {
@@ -939,6 +945,17 @@ mod tests {
         let u = n.cchars().find(|c| c.count == 4).expect("collapsed run");
         let (s, e) = n.original_range(u.first as usize, u.last as usize);
         assert_eq!(&"f.u.c.k sh1t 煞笔 fuuuuck"[s..e], "uuuu");
+    }
+
+    #[test]
+    fn compact_keeps_gesture_emoji_and_skips_the_rest() {
+        let text = "ok 😊 fu👍ck 🙄 again🤦\u{200d}♂\u{fe0f}";
+        let n = Normalized::new(text, &folds());
+        assert_eq!(n.compact, "okfuck🙄again🤦".as_bytes());
+        // The kept emoji maps back to its own bytes in the original.
+        let roll = n.cchars().find(|c| n.units(c.first as usize, c.last as usize) == "🙄").expect("🙄 kept");
+        let (s, e) = n.original_range(roll.first as usize, roll.last as usize);
+        assert_eq!(&text[s..e], "🙄");
     }
 
     #[test]
