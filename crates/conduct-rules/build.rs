@@ -78,6 +78,7 @@ fn nfkc_table() {
 
 include!("src/foreign_scripts.rs");
 include!("src/alternation_order.rs");
+include!("src/opencc.rs");
 
 /// Appends `n` as a LEB128 varint.
 fn varint(out: &mut Vec<u8>, mut n: u32) {
@@ -263,12 +264,6 @@ fn json_key(key: &str) -> String {
     serde_json::to_string(key).unwrap_or_else(|e| panic!("{key}: {e}"))
 }
 
-/// The CJK Unified Ideographs block. The T→S table keeps only its characters (3,553 of OpenCC's
-/// 4,105 one-to-one pairs): Traditional input methods and Big5 text write those, while the rest are
-/// rare variants in Extension A and B that no customer message or term of ours uses (−1.8 KB
-/// gzip of the wasm).
-const CJK_UNIFIED: std::ops::RangeInclusive<u32> = 0x4E00..=0x9FFF;
-
 /// The characters a Traditional → Simplified pair is kept for (either side): the common Simplified
 /// characters (`data/common-simplified/chars.txt`, 99.9 % of running text by jieba's word
 /// frequencies) and every CJK character written in a built-in pack (the engine's own Chinese words
@@ -284,7 +279,7 @@ fn simplified_in_use() -> std::collections::HashSet<char> {
     let packs = fs::read_dir("packs").expect("the packs directory is readable");
     for path in packs.filter_map(|e| e.ok()).map(|e| e.path()) {
         let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        wanted.extend(text.chars().filter(|&c| ('\u{3400}'..='\u{9fff}').contains(&c)));
+        wanted.extend(text.chars().filter(|c| CJK_UNIFIED.contains(c)));
     }
     wanted
 }
@@ -294,23 +289,10 @@ fn t2s_table() {
     println!("cargo:rerun-if-changed={src}");
     let text = fs::read_to_string(src).expect("vendored OpenCC table is readable");
     let wanted = simplified_in_use();
-    let mut pairs: Vec<(u32, u32)> = Vec::new();
-    for line in text.lines() {
-        if line.starts_with('#') || line.trim().is_empty() {
-            continue;
-        }
-        let mut cols = line.split('\t');
-        let (Some(key), Some(values)) = (cols.next(), cols.next()) else {
-            continue;
-        };
-        let first_value = values.split(' ').next().unwrap_or("");
-        let (mut k, mut v) = (key.chars(), first_value.chars());
-        if let (Some(kc), None, Some(vc), None) = (k.next(), k.next(), v.next(), v.next()) {
-            if kc != vc && CJK_UNIFIED.contains(&(kc as u32)) && (wanted.contains(&vc) || wanted.contains(&kc)) {
-                pairs.push((kc as u32, vc as u32));
-            }
-        }
-    }
+    let mut pairs: Vec<(u32, u32)> = opencc_one_to_one(&text)
+        .filter(|(k, v)| wanted.contains(v) || wanted.contains(k))
+        .map(|(k, v)| (k as u32, v as u32))
+        .collect();
     pairs.sort_unstable();
     pairs.dedup_by_key(|p| p.0);
     let dest = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("t2s.bin");

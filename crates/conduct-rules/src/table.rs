@@ -49,40 +49,37 @@ mod tests {
             assert!(table.len() > 2000);
             assert!(table.windows(2).all(|w| w[0].0 < w[1].0), "sorted by key, no duplicates");
         }
-        // 丟 → 丢: the table keeps the CJK Unified Ideographs block only (build.rs `CJK_UNIFIED`).
+        // 丟 → 丢: the table keeps the CJK Unified Ideographs block only (`CJK_UNIFIED` in opencc.rs).
         assert_eq!(crate::t2s::T2S.first(), Some(&(0x4e1f, 0x4e22)));
         assert!(crate::t2s::T2S.iter().all(|&(k, _)| (0x4e00..=0x9fff).contains(&k)));
     }
 
-    /// The T→S table keeps only pairs with a common or pack character on one side (build.rs
-    /// `simplified_in_use`): of the Traditional characters in `tests/corpus` that OpenCC converts,
-    /// at least 99.9 % of the occurrences are still converted (the rest are Cantonese-only, 嗰 搵).
-    #[test]
-    fn t2s_converts_the_traditional_characters_of_real_text() {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
-        let opencc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/opencc/TSCharacters.txt"))
-            .expect("vendored OpenCC table");
-        let mapped: std::collections::HashSet<char> = opencc
-            .lines()
-            .filter_map(|l| {
-                let (key, value) = l.split_once('\t')?;
-                let (mut k, first) = (key.chars(), value.split(' ').next()?);
-                let c = k.next().filter(|_| k.next().is_none())?;
-                (first.chars().count() == 1 && first != key && ('\u{4e00}'..='\u{9fff}').contains(&c)).then_some(c)
-            })
-            .collect();
-        let (mut total, mut converted) = (0usize, 0usize);
-        for entry in std::fs::read_dir(format!("{root}/tests/corpus")).expect("tests/corpus") {
-            let path = entry.expect("a corpus entry").path();
-            if path.extension().is_some_and(|e| e == "tsv") {
-                let text = std::fs::read_to_string(&path).expect("a corpus file");
-                for c in text.chars().filter(|c| mapped.contains(c)) {
-                    total += 1;
-                    converted += usize::from(crate::t2s::T2S.binary_search_by_key(&(c as u32), |p| p.0).is_ok());
+    /// OpenCC's table, read as `build.rs` reads it.
+    mod opencc {
+        include!("opencc.rs");
+
+        /// The T→S table keeps only pairs with a common or pack character on one side (build.rs
+        /// `simplified_in_use`): of the Traditional characters in `tests/corpus` that OpenCC converts,
+        /// at least 99.9 % of the occurrences are still converted (the rest are Cantonese-only, 嗰 搵).
+        #[test]
+        fn t2s_converts_the_traditional_characters_of_real_text() {
+            let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+            let opencc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/opencc/TSCharacters.txt"))
+                .expect("vendored OpenCC table");
+            let mapped: std::collections::HashSet<char> = opencc_one_to_one(&opencc).map(|(k, _)| k).collect();
+            let (mut total, mut converted) = (0usize, 0usize);
+            for entry in std::fs::read_dir(format!("{root}/tests/corpus")).expect("tests/corpus") {
+                let path = entry.expect("a corpus entry").path();
+                if path.extension().is_some_and(|e| e == "tsv") {
+                    let text = std::fs::read_to_string(&path).expect("a corpus file");
+                    for c in text.chars().filter(|c| mapped.contains(c)) {
+                        total += 1;
+                        converted += usize::from(crate::t2s::T2S.binary_search_by_key(&(c as u32), |p| p.0).is_ok());
+                    }
                 }
             }
+            assert!(total > 10_000, "the corpus has Traditional text ({total} convertible characters)");
+            assert!(converted * 1000 >= total * 999, "{converted} of {total} Traditional characters converted");
         }
-        assert!(total > 10_000, "the corpus has Traditional text ({total} convertible characters)");
-        assert!(converted * 1000 >= total * 999, "{converted} of {total} Traditional characters converted");
     }
 }
