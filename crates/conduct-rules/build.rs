@@ -32,6 +32,9 @@ fn nfkc_table() {
     use unicode_normalization::char::is_combining_mark;
     use unicode_normalization::UnicodeNormalization;
 
+    let wanted = simplified_in_use();
+    let opencc = fs::read_to_string("data/opencc/TSCharacters.txt").expect("vendored OpenCC table is readable");
+    let t2s: std::collections::HashMap<char, char> = opencc_one_to_one(&opencc).collect();
     let mut map: Vec<(u32, u32)> = Vec::new();
     let mut long = String::new();
     let mut marks = String::new();
@@ -52,6 +55,11 @@ fn nfkc_table() {
         let Some(c) = c else { continue };
         let n: String = std::iter::once(c).nfkc().collect();
         if n == c.to_string() || n.chars().all(|n| is_foreign_script(n) || is_combining_mark(n)) {
+            continue;
+        }
+        if is_compat_ideograph(c)
+            && !n.chars().all(|v| wanted.contains(&v) || t2s.get(&v).is_some_and(|s| wanted.contains(s)))
+        {
             continue;
         }
         let mut chars = n.chars();
@@ -274,14 +282,13 @@ fn simplified_in_use() -> std::collections::HashSet<char> {
     let common = "data/common-simplified/chars.txt";
     println!("cargo:rerun-if-changed={common}");
     let common = fs::read_to_string(common).expect("the common-character list is readable");
-    let mut wanted: std::collections::HashSet<char> =
-        common.lines().filter(|l| !l.starts_with('#')).flat_map(str::chars).collect();
     let packs = fs::read_dir("packs").expect("the packs directory is readable");
-    for path in packs.filter_map(|e| e.ok()).map(|e| e.path()) {
-        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        wanted.extend(text.chars().filter(|c| CJK_UNIFIED.contains(c)));
-    }
-    wanted
+    let texts: Vec<String> = packs
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .map(|path| fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+        .collect();
+    characters_in_use(&common, texts.iter().map(String::as_str))
 }
 
 fn t2s_table() {
