@@ -1,4 +1,5 @@
-// Shared by `build.rs` (include!) and the tests in `table.rs`: how OpenCC's character table is read.
+// Shared by `build.rs` (include!) and the tests in `table.rs` and `nfkc.rs`: how OpenCC's character table
+// is read, and which CJK characters the generated tables are kept for.
 
 /// The CJK Unified Ideographs block. The T→S table keeps only its characters (3,553 of OpenCC's
 /// 4,105 one-to-one pairs): Traditional input methods and Big5 text write those, while the rest are
