@@ -20,21 +20,23 @@ use std::fmt::Write as _;
 use std::{env, fs, path::Path};
 
 fn main() {
-    t2s_table();
-    nfkc_table();
+    let src = "data/opencc/TSCharacters.txt";
+    println!("cargo:rerun-if-changed={src}");
+    let opencc = fs::read_to_string(src).expect("vendored OpenCC table is readable");
+    let wanted = simplified_in_use();
+    t2s_table(&opencc, &wanted);
+    nfkc_table(&opencc, &wanted);
     pack_list();
 }
 
 /// The NFKC form of every character that NFKC changes, taken alone, and the ranges of combining
 /// marks, from the unicode-normalization crate: the normaliser needs only these, and they are a
 /// fraction of the crate's composition and decomposition tables.
-fn nfkc_table() {
+fn nfkc_table(opencc: &str, wanted: &std::collections::HashSet<char>) {
     use unicode_normalization::char::is_combining_mark;
     use unicode_normalization::UnicodeNormalization;
 
-    let wanted = simplified_in_use();
-    let opencc = fs::read_to_string("data/opencc/TSCharacters.txt").expect("vendored OpenCC table is readable");
-    let t2s: std::collections::HashMap<char, char> = opencc_one_to_one(&opencc).collect();
+    let t2s: std::collections::HashMap<char, char> = opencc_one_to_one(opencc).collect();
     let mut map: Vec<(u32, u32)> = Vec::new();
     let mut long = String::new();
     let mut marks = String::new();
@@ -57,9 +59,7 @@ fn nfkc_table() {
         if n == c.to_string() || n.chars().all(|n| is_foreign_script(n) || is_combining_mark(n)) {
             continue;
         }
-        if is_compat_ideograph(c)
-            && !n.chars().all(|v| wanted.contains(&v) || t2s.get(&v).is_some_and(|s| wanted.contains(s)))
-        {
+        if !compat_pair_kept(c, &n, wanted, &t2s) {
             continue;
         }
         let mut chars = n.chars();
@@ -291,12 +291,8 @@ fn simplified_in_use() -> std::collections::HashSet<char> {
     characters_in_use(&common, texts.iter().map(String::as_str))
 }
 
-fn t2s_table() {
-    let src = "data/opencc/TSCharacters.txt";
-    println!("cargo:rerun-if-changed={src}");
-    let text = fs::read_to_string(src).expect("vendored OpenCC table is readable");
-    let wanted = simplified_in_use();
-    let mut pairs: Vec<(u32, u32)> = opencc_one_to_one(&text)
+fn t2s_table(opencc: &str, wanted: &std::collections::HashSet<char>) {
+    let mut pairs: Vec<(u32, u32)> = opencc_one_to_one(opencc)
         .filter(|(k, v)| wanted.contains(v) || wanted.contains(k))
         .map(|(k, v)| (k as u32, v as u32))
         .collect();

@@ -43,3 +43,15 @@ fn characters_in_use<'a>(common: &str, packs: impl Iterator<Item = &'a str>) -> 
 fn is_compat_ideograph(c: char) -> bool {
     matches!(c as u32, 0xF900..=0xFAFF | 0x2F800..=0x2FA1F | 0x2F00..=0x2FDF | 0x2E80..=0x2EFF)
 }
+
+/// Whether the NFKC table keeps `c` → `nfkc`: always, unless `c` is a compatibility ideograph
+/// ([`is_compat_ideograph`]) whose ideograph, and its Simplified form (`t2s`, OpenCC's pairs), are
+/// both out of use (`wanted`, [`characters_in_use`]).
+fn compat_pair_kept(
+    c: char,
+    nfkc: &str,
+    wanted: &std::collections::HashSet<char>,
+    t2s: &std::collections::HashMap<char, char>,
+) -> bool {
+    !is_compat_ideograph(c) || nfkc.chars().all(|v| wanted.contains(&v) || t2s.get(&v).is_some_and(|s| wanted.contains(s)))
+}
