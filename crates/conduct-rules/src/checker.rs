@@ -873,7 +873,7 @@ fn last_word_end(
         *cache = Some((ss, segment::contrast_ends(norm, ss, se, words)));
     }
     let ends = cache.as_ref().map_or(&[][..], |(_, ends)| &ends[..]);
-    ends[..ends.partition_point(|&c| c <= at)].last().copied().unwrap_or(ss)
+    ends.iter().copied().filter(|&c| c <= at).max().unwrap_or(ss)
 }
 
 /// The range `find` gives around byte `at` of `norm`: `*last` when it holds `at` (the ranges
@@ -899,7 +899,7 @@ fn around(
 type FindingOrder = fn(&Diagnostic, &Diagnostic) -> std::cmp::Ordering;
 
 fn sort_findings(mut findings: Vec<Diagnostic>, order: FindingOrder) -> Vec<Diagnostic> {
-    findings.sort_by(order);
+    findings.sort_unstable_by(order);
     findings
 }
 
@@ -922,7 +922,7 @@ fn by_category_then_weight(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering
 /// phrase is never underlined twice for the same reason.
 fn merge_overlaps(out: &mut Vec<Diagnostic>, from: usize, keep_overlaps: bool) {
     let new = &mut out[from..];
-    new.sort_by(by_rule_then_start as FindingOrder);
+    new.sort_unstable_by(by_rule_then_start as FindingOrder);
     let mut merged: Vec<Diagnostic> = Vec::with_capacity(new.len());
     for d in out.drain(from..) {
         match merged.last_mut() {
@@ -934,7 +934,7 @@ fn merge_overlaps(out: &mut Vec<Diagnostic>, from: usize, keep_overlaps: bool) {
         out.extend(merged);
         return;
     }
-    merged.sort_by(by_category_then_weight as FindingOrder);
+    merged.sort_unstable_by(by_category_then_weight as FindingOrder);
     // Kept spans per category never overlap, so the one starting last before `d.end` is the
     // only one that can overlap `d`.
     let mut kept_spans: std::collections::BTreeMap<(Category, usize), usize> = Default::default();
