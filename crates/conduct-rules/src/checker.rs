@@ -895,7 +895,9 @@ fn around(
 }
 
 /// An order of findings. The sorts of findings all pass one of these as a function pointer, so
-/// the stable sort is compiled once for them all (each closure would be another copy in the wasm).
+/// the sort is compiled once for them all (each closure would be another copy in the wasm). The
+/// sorts are unstable (no second copy of the sort code beside the one for UTF-16 spans): the
+/// orders are total where it matters, since findings of one rule that overlap are merged first.
 type FindingOrder = fn(&Diagnostic, &Diagnostic) -> std::cmp::Ordering;
 
 fn sort_findings(mut findings: Vec<Diagnostic>, order: FindingOrder) -> Vec<Diagnostic> {
