@@ -63,6 +63,13 @@ fn assert_span_invariants(checker: &Checker, text: &str) {
         assert!((d.start, d.end) >= prev, "spans not sorted");
         prev = (d.start, d.end);
     }
+    // Where findings of one category overlap, only one is kept (a phrase is underlined once per reason).
+    for (i, a) in found.iter().enumerate() {
+        for b in &found[i + 1..] {
+            let apart = a.end <= b.start || b.end <= a.start;
+            assert!(apart || a.category != b.category, "two findings of one category overlap: {a:?} {b:?}");
+        }
+    }
     assert_eq!(found, checker.check(text), "checking is not deterministic");
 }
 
