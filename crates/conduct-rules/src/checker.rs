@@ -416,7 +416,7 @@ fn parse_folds() -> Result<Folds, Error> {
         };
         for v in normalize_plain(variants).chars().filter(|c| !c.is_whitespace()) {
             if v != canon {
-                folds.homophones.insert(v, canon);
+                folds.add_homophone(v, canon);
             }
         }
     }

@@ -62,9 +62,10 @@ struct Offset {
 /// Unified Ideographs block (base and folded form), built once per checker.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Folds {
-    /// A few dozen entries: an ordered map looks one up in a handful of comparisons, cheaper
-    /// than hashing (this runs for every CJK character when the checker is built).
-    pub homophones: BTreeMap<char, char>,
+    /// (variant, key) pairs: a dozen, so a scan finds one as fast as a map would (they are
+    /// looked up while the CJK table is built and for the rare character outside the tables),
+    /// and the wasm carries no map code for them. Filled by [`Folds::add_homophone`].
+    pub homophones: Vec<(char, char)>,
     /// Contrast conjunctions in normalised form (`segment::contrast_ends`).
     pub contrasts: Vec<String>,
     /// The contrasts and the clause openers (`so we`, `所以`), normalised: where what
@@ -322,6 +323,14 @@ pub(crate) fn normalize_plain(s: &str) -> String {
 }
 
 impl Folds {
+    /// Folds `variant` to `key` (a later pair for the same variant replaces an earlier one).
+    pub(crate) fn add_homophone(&mut self, variant: char, key: char) {
+        match self.homophones.iter_mut().find(|(v, _)| *v == variant) {
+            Some(pair) => pair.1 = key,
+            None => self.homophones.push((variant, key)),
+        }
+    }
+
     /// Builds the CJK lookup table; call after filling `homophones`.
     pub(crate) fn finish(&mut self) {
         // What `t2s::simplify` and `fold` give for each character of the block, without a search
@@ -336,7 +345,7 @@ impl Folds {
                 (c, c)
             })
             .collect();
-        for (&variant, &key) in &self.homophones {
+        for &(variant, key) in &self.homophones {
             if let Some(i) = in_block(variant as u32) {
                 cjk[i] = (variant, key);
             }
@@ -400,7 +409,7 @@ impl Folds {
         if base.is_ascii() {
             leet(base).unwrap_or(base)
         } else {
-            self.homophones.get(&base).copied().unwrap_or(base)
+            self.homophones.iter().find(|&&(v, _)| v == base).map_or(base, |&(_, key)| key)
         }
     }
 }
@@ -925,7 +934,7 @@ mod tests {
 
     fn folds() -> Folds {
         let mut f = Folds::default();
-        f.homophones.insert('笔', '逼');
+        f.add_homophone('笔', '逼');
         f.finish();
         f
     }
@@ -962,7 +971,7 @@ mod tests {
     fn cjk_table_agrees_with_simplify_and_fold() {
         let mut f = folds();
         // A Traditional variant: its own entry takes its Simplified base.
-        f.homophones.insert('說', '话');
+        f.add_homophone('說', '话');
         f.finish();
         for u in CJK_FIRST..=CJK_LAST {
             let c = char::from_u32(u).expect("a character");
@@ -1121,7 +1130,7 @@ mod tests {
     fn differential_folds() -> Folds {
         let mut f = Folds::default();
         for (variant, key) in [('笔', '逼'), ('煞', '傻'), ('沙', '傻'), ('說', '话'), ('妳', '你')] {
-            f.homophones.insert(variant, key);
+            f.add_homophone(variant, key);
         }
         f.finish();
         f

@@ -586,8 +586,8 @@ mod tests {
 
     fn matcher(terms: &[(&str, bool)]) -> (TermMatcher, Folds) {
         let mut folds = Folds::default();
-        folds.homophones.insert('笔', '逼');
-        folds.homophones.insert('煞', '傻');
+        folds.add_homophone('笔', '逼');
+        folds.add_homophone('煞', '傻');
         folds.finish();
         let mut b = TermMatcherBuilder::default();
         for (i, (t, fuzzy)) in terms.iter().enumerate() {
